@@ -1,0 +1,48 @@
+package domain
+
+import "errors"
+
+// The errors every layer shares. The store returns them (wrapped with the
+// operation and key), the service adds its own decisions, and the API maps
+// each to its documented status and code in one place.
+var (
+	// ErrNotFound means the object looked up does not exist, or is not
+	// visible to the caller.
+	ErrNotFound = errors.New("not found")
+
+	// ErrExhausted means no address of the requested version is free in the
+	// network's pools.
+	ErrExhausted = errors.New("no free address")
+
+	// ErrConflict means the change would break a uniqueness rule, such as a
+	// second object with the same permalink or an address taken twice.
+	ErrConflict = errors.New("conflict")
+
+	// ErrAlreadyAllocated means the address is already allocated to an
+	// interface.
+	ErrAlreadyAllocated = errors.New("address already allocated")
+
+	// ErrNotAllocated means the address is allocated to nothing.
+	ErrNotAllocated = errors.New("address not allocated")
+
+	// ErrNotInNetwork means the address does not belong to the interface's
+	// network.
+	ErrNotInNetwork = errors.New("address not in the interface's network")
+
+	// ErrPermissionDenied means the object exists but belongs to another
+	// organization than the caller's.
+	ErrPermissionDenied = errors.New("permission denied")
+)
+
+// ValidationError is a refused change, with one human-readable message per
+// problem, such as "Label can't be blank".
+type ValidationError struct {
+	Messages []string
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Messages) == 0 {
+		return "validation failed"
+	}
+	return "validation failed: " + e.Messages[0]
+}

@@ -1,0 +1,323 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/netip"
+
+	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/ipam"
+)
+
+// AddressCreateParams describes a new address.
+type AddressCreateParams struct {
+	OrganizationID string
+	NetworkID      string
+	Version        ipam.Version
+
+	// Addr, when valid, asks for this very address instead of the one the
+	// pool's strategy picks.
+	Addr netip.Addr
+
+	// InterfaceID, when set, allocates the address to that interface in
+	// the same transaction.
+	InterfaceID string
+	VIP         bool
+	Label       string
+}
+
+// AddressCreate takes a free address of the requested version from the
+// network's pools, trying them in order, and stores it in the organization,
+// all in one transaction: either the address exists and no longer counts
+// as free, or nothing changed.
+//
+// It returns domain.ErrExhausted when no pool of that version has a free
+// address, and, when p.Addr is set, domain.ErrConflict if that address is
+// taken and a domain.ValidationError if no pool of the network may hand it
+// out. Concurrent calls, from any number of processes sharing the database,
+// never return the same address.
+func (s *Store) AddressCreate(ctx context.Context, p AddressCreateParams) (domain.Address, error) {
+	id := newID(prefixAddress)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		pool, a, err := s.addressTake(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		return addressInsert(ctx, tx, id, p, pool, a, unixSeconds(s.now()))
+	})
+	if err != nil {
+		return domain.Address{}, translate(err, "create address in network "+p.NetworkID)
+	}
+	return s.AddressGet(ctx, id)
+}
+
+// addressTake locks and takes an address for p: the requested one, or the
+// first one a pool of the version hands out.
+func (s *Store) addressTake(ctx context.Context, tx *sql.Tx, p AddressCreateParams) (domain.Pool, netip.Addr, error) {
+	pools, err := poolList(ctx, tx, p.NetworkID)
+	if err != nil {
+		return domain.Pool{}, netip.Addr{}, err
+	}
+	for _, pool := range pools {
+		if pool.Version() != p.Version {
+			continue
+		}
+		if p.Addr.IsValid() {
+			if !pool.Allocatable(p.Addr) {
+				continue
+			}
+			return pool, p.Addr, s.poolTakeAddrLocked(ctx, tx, pool, p.Addr)
+		}
+		a, ok, err := s.poolTakeLocked(ctx, tx, pool)
+		if err != nil || ok {
+			return pool, a, err
+		}
+	}
+	if p.Addr.IsValid() {
+		return domain.Pool{}, netip.Addr{}, &domain.ValidationError{Messages: []string{
+			fmt.Sprintf("%s is not an address any pool of the network may hand out", p.Addr),
+		}}
+	}
+	return domain.Pool{}, netip.Addr{}, domain.ErrExhausted
+}
+
+// poolTakeLocked locks pool and takes its next free address. An address
+// that the free space offers but that already has a row (which only a bug
+// or a hand-edited database could cause) stays taken out of the free space,
+// which is where it belongs, and the next one is tried.
+func (s *Store) poolTakeLocked(ctx context.Context, tx *sql.Tx, pool domain.Pool) (netip.Addr, bool, error) {
+	if err := s.poolLock(ctx, tx, pool.ID); err != nil {
+		return netip.Addr{}, false, err
+	}
+	for {
+		a, ok, err := poolTake(ctx, tx, pool)
+		if err != nil || !ok {
+			return a, ok, err
+		}
+		exists, err := addressExists(ctx, tx, pool.NetworkID, a)
+		if err != nil || !exists {
+			return a, true, err
+		}
+	}
+}
+
+func (s *Store) poolTakeAddrLocked(ctx context.Context, tx *sql.Tx, pool domain.Pool, a netip.Addr) error {
+	if err := s.poolLock(ctx, tx, pool.ID); err != nil {
+		return err
+	}
+	ok, err := poolTakeAddr(ctx, tx, pool, a)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("address %s is not free: %w", a, domain.ErrConflict)
+	}
+	return nil
+}
+
+// poolLock serializes allocation in one pool until the transaction ends.
+func (s *Store) poolLock(ctx context.Context, tx *sql.Tx, poolID string) error {
+	var id string
+	if err := tx.QueryRowContext(ctx, s.dialect.lockPool, poolID).Scan(&id); err != nil {
+		return fmt.Errorf("lock pool %s: %w", poolID, err)
+	}
+	return nil
+}
+
+func addressExists(ctx context.Context, tx *sql.Tx, networkID string, a netip.Addr) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ip_addresses WHERE network_id = $1 AND address = $2`,
+		networkID, a.String()).Scan(&n)
+	return n > 0, err
+}
+
+// addressInsert stores the address row and counts it in its pool. The
+// unique (network_id, address) constraint is the last line of defence
+// against handing an address out twice.
+func addressInsert(
+	ctx context.Context, tx *sql.Tx, id string, p AddressCreateParams, pool domain.Pool, a netip.Addr, created int64,
+) error {
+	var interfaceID any
+	if p.InterfaceID != "" {
+		interfaceID = p.InterfaceID
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO ip_addresses (id, organization_id, network_id, pool_id, address, vip, label, interface_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		id, p.OrganizationID, p.NetworkID, pool.ID, a.String(), p.VIP, p.Label, interfaceID, created)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE pools SET allocated = allocated + 1 WHERE id = $1`, pool.ID)
+	return err
+}
+
+// AddressDelete removes the address from its organization and gives it back
+// to its pool, in one transaction. It returns domain.ErrNotFound when there
+// is no such address.
+func (s *Store) AddressDelete(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var poolID, text string
+		err := tx.QueryRowContext(ctx, `SELECT pool_id, address FROM ip_addresses WHERE id = $1`, id).
+			Scan(&poolID, &text)
+		if err != nil {
+			return err
+		}
+		if err := s.poolLock(ctx, tx, poolID); err != nil {
+			return err
+		}
+		pool, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolColumns+` FROM pools p WHERE p.id = $1`, poolID))
+		if err != nil {
+			return err
+		}
+		a, err := netip.ParseAddr(text)
+		if err != nil {
+			return fmt.Errorf("decode address %s: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ip_addresses WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pools SET allocated = allocated - 1 WHERE id = $1`, poolID); err != nil {
+			return err
+		}
+		return poolGiveBack(ctx, tx, pool, a)
+	})
+	return translate(err, "delete address "+id)
+}
+
+// AddressAllocate allocates the address to the interface. It returns
+// domain.ErrAlreadyAllocated when the address is allocated to any
+// interface, and domain.ErrNotFound when the address does not exist.
+func (s *Store) AddressAllocate(ctx context.Context, id, interfaceID string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE ip_addresses SET interface_id = $2, reverse_dns = ''
+			WHERE id = $1 AND interface_id IS NULL`, id, interfaceID)
+		if err != nil {
+			return err
+		}
+		return addressChanged(ctx, tx, res, id, domain.ErrAlreadyAllocated)
+	})
+	return translate(err, "allocate address "+id)
+}
+
+// AddressUnallocate detaches the address from its interface; it stays in
+// its organization. It returns domain.ErrNotAllocated when the address is
+// allocated to nothing.
+func (s *Store) AddressUnallocate(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE ip_addresses SET interface_id = NULL, reverse_dns = ''
+			WHERE id = $1 AND interface_id IS NOT NULL`, id)
+		if err != nil {
+			return err
+		}
+		return addressChanged(ctx, tx, res, id, domain.ErrNotAllocated)
+	})
+	return translate(err, "unallocate address "+id)
+}
+
+// addressChanged turns a conditional update that changed no row into
+// domain.ErrNotFound when the address is missing, or into unmet otherwise.
+func addressChanged(ctx context.Context, tx *sql.Tx, res sql.Result, id string, unmet error) error {
+	n, err := res.RowsAffected()
+	if err != nil || n == 1 {
+		return err
+	}
+	var found string
+	err = tx.QueryRowContext(ctx, `SELECT id FROM ip_addresses WHERE id = $1`, id).Scan(&found)
+	if err != nil {
+		return err
+	}
+	return unmet
+}
+
+const addressColumns = `a.id, a.organization_id, a.address, a.vip, a.label, a.reverse_dns, a.created_at,
+	p.id, p.prefix, p.gateway,
+	` + networkColumns + `,
+	i.id, i.mac_address, i.state, v.id, v.name, v.hostname || '.' || o.infrastructure_domain`
+const addressJoin = `ip_addresses a
+	JOIN pools p ON p.id = a.pool_id
+	JOIN networks n ON n.id = a.network_id
+	JOIN data_centers d ON d.id = n.data_center_id
+	JOIN countries c ON c.id = d.country_id
+	LEFT JOIN interfaces i ON i.id = a.interface_id
+	LEFT JOIN virtual_machines v ON v.id = i.virtual_machine_id
+	LEFT JOIN organizations o ON o.id = v.organization_id`
+
+func scanAddress(row interface{ Scan(...any) error }) (domain.Address, error) {
+	var a domain.Address
+	var text, prefix, gateway string
+	var created int64
+	var ifaceID, mac, state, vmID, vmName, fqdn sql.NullString
+	n := &a.Network
+	d := &n.DataCenter
+	c := &d.Country
+	err := row.Scan(&a.ID, &a.OrganizationID, &text, &a.VIP, &a.Label, &a.ReverseDNS, &created,
+		&a.PoolID, &prefix, &gateway,
+		&n.ID, &n.Name, &n.Permalink, &n.Default,
+		&d.ID, &d.Name, &d.Permalink,
+		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU,
+		&ifaceID, &mac, &state, &vmID, &vmName, &fqdn)
+	if err != nil {
+		return a, err
+	}
+	a.CreatedAt = unixTime(created)
+	if ifaceID.Valid {
+		a.Interface = &domain.Interface{
+			ID:               ifaceID.String,
+			VirtualMachineID: vmID.String,
+			VirtualMachine:   domain.VirtualMachine{ID: vmID.String, Name: vmName.String, FQDN: fqdn.String},
+			Network:          a.Network,
+			MACAddress:       mac.String,
+			State:            state.String,
+		}
+	}
+	return a, decodeAddressText(&a, text, prefix, gateway)
+}
+
+func decodeAddressText(a *domain.Address, text, prefix, gateway string) error {
+	var err error
+	if a.Addr, err = netip.ParseAddr(text); err != nil {
+		return fmt.Errorf("decode address %s: %w", a.ID, err)
+	}
+	if a.Prefix, err = netip.ParsePrefix(prefix); err != nil {
+		return fmt.Errorf("decode address %s prefix: %w", a.ID, err)
+	}
+	if gateway != "" {
+		if a.Gateway, err = netip.ParseAddr(gateway); err != nil {
+			return fmt.Errorf("decode address %s gateway: %w", a.ID, err)
+		}
+	}
+	return nil
+}
+
+// AddressGet returns the address with the given ID.
+func (s *Store) AddressGet(ctx context.Context, id string) (domain.Address, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+` WHERE a.id = $1`, id)
+	a, err := scanAddress(row)
+	return a, translate(err, "get address "+id)
+}
+
+// AddressGetByAddr returns the address a. Networks may reuse private
+// ranges, so when several networks hold a the one owned by the
+// organization preferOrgID is returned, then the oldest.
+func (s *Store) AddressGetByAddr(ctx context.Context, a netip.Addr, preferOrgID string) (domain.Address, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+`
+		WHERE a.address = $1
+		ORDER BY CASE WHEN a.organization_id = $2 THEN 0 ELSE 1 END, a.created_at, a.id LIMIT 1`,
+		a.String(), preferOrgID)
+	found, err := scanAddress(row)
+	return found, translate(err, "get address "+a.String())
+}
+
+// InterfaceAddresses returns the addresses allocated to the interface, in
+// the order they were created.
+func (s *Store) InterfaceAddresses(ctx context.Context, interfaceID string) ([]domain.Address, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+`
+		WHERE a.interface_id = $1 ORDER BY a.created_at, a.id`, interfaceID)
+	if err != nil {
+		return nil, translate(err, "list addresses of interface "+interfaceID)
+	}
+	addrs, err := collect(rows, scanAddress)
+	return addrs, translate(err, "list addresses of interface "+interfaceID)
+}

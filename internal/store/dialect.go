@@ -1,0 +1,133 @@
+package store
+
+import (
+	"database/sql"
+	"embed"
+	"errors"
+	"io/fs"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// dialect is what differs between SQLite and PostgreSQL. Everything else,
+// including every query, is shared.
+type dialect struct {
+	name  string
+	goose goose.Dialect
+
+	// writers serializes write transactions inside one process on SQLite,
+	// which allows one writer at a time anyway: waiting on a mutex is
+	// cheaper and fairer than every writer polling the file lock. Other
+	// processes on the same file still wait through busy_timeout. It is nil
+	// on PostgreSQL, which locks per pool instead.
+	writers *sync.Mutex
+
+	// lockPool locks one pool row until the transaction ends. On SQLite the
+	// write transaction already holds the database lock, so it only reads.
+	lockPool string
+}
+
+func dialectFor(dsn string) *dialect {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return &dialect{
+			name:     "postgres",
+			goose:    goose.DialectPostgres,
+			lockPool: `SELECT id FROM pools WHERE id = $1 FOR UPDATE`,
+		}
+	}
+	return &dialect{
+		name:     "sqlite",
+		goose:    goose.DialectSQLite3,
+		writers:  new(sync.Mutex),
+		lockPool: `SELECT id FROM pools WHERE id = $1`,
+	}
+}
+
+// open connects with the settings ipd relies on. SQLite runs in WAL mode so
+// that readers never wait for the writer, begins every transaction with
+// BEGIN IMMEDIATE so that a writer holds the lock from its first read, keeps
+// full fsync so that an acknowledged allocation survives a power cut, and
+// enforces foreign keys.
+func (d *dialect) open(dsn string) (*sql.DB, error) {
+	if d.name == "postgres" {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		return db, nil
+	}
+
+	path := strings.TrimPrefix(dsn, "file:")
+	params := url.Values{}
+	params.Set("_txlock", "immediate")
+	params.Add("_pragma", "busy_timeout(10000)")
+	params.Add("_pragma", "journal_mode(WAL)")
+	params.Add("_pragma", "synchronous(FULL)")
+	params.Add("_pragma", "foreign_keys(1)")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	return db, nil
+}
+
+// migrationFS returns the engine's migrations, numbered alike on both.
+func (d *dialect) migrationFS() fs.FS {
+	sub, err := fs.Sub(migrations, "migrations/"+d.name)
+	if err != nil {
+		panic(err) // The directory is embedded at build time.
+	}
+	return sub
+}
+
+// lockWriter takes the in-process writer lock where the engine needs one
+// and returns its release.
+func (d *dialect) lockWriter() func() {
+	if d.writers == nil {
+		return func() {}
+	}
+	d.writers.Lock()
+	return d.writers.Unlock
+}
+
+// isTransient reports whether err is a conflict that the same transaction,
+// run again, may not meet: a busy or locked SQLite database, or a
+// PostgreSQL serialization failure or deadlock.
+func (d *dialect) isTransient(err error) bool {
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		code := sqliteErr.Code() & 0xff
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	return false
+}
+
+// isUniqueViolation reports whether err is a unique or primary-key
+// constraint failure.
+func isUniqueViolation(err error) bool {
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		code := sqliteErr.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

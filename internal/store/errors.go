@@ -1,0 +1,23 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/ipd/ipd/internal/domain"
+)
+
+// translate maps a driver error to the domain's sentinels, once, with the
+// operation it came from: a missing row is domain.ErrNotFound and a unique
+// constraint failure is domain.ErrConflict. Other errors are wrapped as they
+// are.
+func translate(err error, op string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errNoRows(err):
+		return fmt.Errorf("%s: %w", op, domain.ErrNotFound)
+	case isUniqueViolation(err):
+		return fmt.Errorf("%s: %w: %w", op, domain.ErrConflict, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}

@@ -1,0 +1,137 @@
+// Package store keeps ipd's state in SQLite or PostgreSQL through one set of
+// SQL statements over database/sql. The few differences between the engines
+// (driver, placeholders for locking, error codes, migrations) live in a small
+// dialect, so every operation and every test runs the same way on both.
+//
+// The store translates driver errors into the sentinels of package domain
+// exactly once, in the helpers of errors.go, and it never logs.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Store is ipd's database. It is safe for concurrent use, and several
+// processes may share one PostgreSQL database.
+type Store struct {
+	db      *sql.DB
+	dialect *dialect
+	now     func() time.Time
+}
+
+// Open connects to the database named by url and applies any pending
+// migrations. A url starting with postgres:// or postgresql:// selects
+// PostgreSQL; anything else is a SQLite file path, created if missing and
+// opened in WAL mode.
+func Open(ctx context.Context, url string) (*Store, error) {
+	d := dialectFor(url)
+	db, err := d.open(url)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", d.name, err)
+	}
+	s := &Store{db: db, dialect: d, now: time.Now}
+	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// Engine returns "sqlite" or "postgres".
+func (s *Store) Engine() string {
+	return s.dialect.name
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.db.PingContext(ctx)
+}
+
+// maxTxAttempts bounds how often a write transaction is retried after the
+// engine reported a transient conflict (a busy SQLite file, a PostgreSQL
+// serialization failure or deadlock).
+const maxTxAttempts = 5
+
+// write runs fn in a write transaction and commits it, retrying the whole
+// transaction when the engine reports a transient conflict. fn must do
+// nothing but database work, since it may run more than once.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	unlock := s.dialect.lockWriter()
+	defer unlock()
+
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		err = s.writeOnce(ctx, fn)
+		if err == nil || !s.dialect.isTransient(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer tx.Rollback()
+
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit transaction: %w", err)
+	}
+	return nil
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer, so that a read can run
+// inside or outside a transaction.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// joinList and splitList store short lists of strings in one column.
+func joinList(items []string) string {
+	return strings.Join(items, ",")
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// unixTime converts a stored Unix second count; 0 is the zero Time.
+func unixTime(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+// unixSeconds is the inverse of unixTime.
+func unixSeconds(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+// errNoRows reports whether err is database/sql's "no rows" result.
+func errNoRows(err error) bool {
+	return errors.Is(err, sql.ErrNoRows)
+}

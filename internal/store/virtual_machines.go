@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/ipd/ipd/internal/domain"
+)
+
+// VirtualMachineCreate stores a new virtual machine of the organization
+// vm.OrganizationID in the data center vm.DataCenterID.
+func (s *Store) VirtualMachineCreate(ctx context.Context, vm domain.VirtualMachine) (domain.VirtualMachine, error) {
+	vm.ID = newID(prefixVM)
+	vm.CreatedAt = s.now().UTC().Truncate(1e9)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO virtual_machines (id, organization_id, name, hostname, data_center_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+			vm.ID, vm.OrganizationID, vm.Name, vm.Hostname, vm.DataCenterID, unixSeconds(vm.CreatedAt))
+		return err
+	})
+	if err != nil {
+		return domain.VirtualMachine{}, translate(err, "create virtual machine "+vm.Name)
+	}
+	return s.VirtualMachineGetBy(ctx, "id", vm.ID)
+}
+
+const virtualMachineColumns = `v.id, v.organization_id, v.name, v.hostname, v.data_center_id, v.created_at,
+	v.hostname || '.' || o.infrastructure_domain`
+const virtualMachineJoin = `virtual_machines v JOIN organizations o ON o.id = v.organization_id`
+
+func scanVirtualMachine(row interface{ Scan(...any) error }) (domain.VirtualMachine, error) {
+	var vm domain.VirtualMachine
+	var created int64
+	err := row.Scan(&vm.ID, &vm.OrganizationID, &vm.Name, &vm.Hostname, &vm.DataCenterID, &created, &vm.FQDN)
+	vm.CreatedAt = unixTime(created)
+	return vm, err
+}
+
+// VirtualMachineGetBy returns the virtual machine whose key ("id" or
+// "fqdn") equals value.
+func (s *Store) VirtualMachineGetBy(ctx context.Context, key, value string) (domain.VirtualMachine, error) {
+	where := `v.id = $1`
+	if key == "fqdn" {
+		where = `v.hostname || '.' || o.infrastructure_domain = $1`
+	} else if _, err := lookupColumn(key, "id"); err != nil {
+		return domain.VirtualMachine{}, err
+	}
+	row := s.db.QueryRowContext(ctx, `SELECT `+virtualMachineColumns+` FROM `+virtualMachineJoin+` WHERE `+where, value)
+	vm, err := scanVirtualMachine(row)
+	return vm, translate(err, "get virtual machine by "+key)
+}
+
+// InterfaceCreate stores a new network interface of the virtual machine
+// i.VirtualMachineID on the network i.Network.ID.
+func (s *Store) InterfaceCreate(ctx context.Context, i domain.Interface) (domain.Interface, error) {
+	i.ID = newID(prefixInterface)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO interfaces (id, virtual_machine_id, network_id, mac_address, state)
+			VALUES ($1, $2, $3, $4, $5)`,
+			i.ID, i.VirtualMachineID, i.Network.ID, i.MACAddress, i.State)
+		return err
+	})
+	if err != nil {
+		return domain.Interface{}, translate(err, "create interface "+i.MACAddress)
+	}
+	return s.InterfaceGet(ctx, i.ID)
+}
+
+const interfaceColumns = `i.id, i.mac_address, i.state, ` + virtualMachineColumns + `, ` + networkColumns
+const interfaceJoin = `interfaces i
+	JOIN virtual_machines v ON v.id = i.virtual_machine_id
+	JOIN organizations o ON o.id = v.organization_id
+	JOIN networks n ON n.id = i.network_id
+	JOIN data_centers d ON d.id = n.data_center_id
+	JOIN countries c ON c.id = d.country_id`
+
+func scanInterface(row interface{ Scan(...any) error }) (domain.Interface, error) {
+	var i domain.Interface
+	var created int64
+	vm, n := &i.VirtualMachine, &i.Network
+	d := &n.DataCenter
+	c := &d.Country
+	err := row.Scan(&i.ID, &i.MACAddress, &i.State,
+		&vm.ID, &vm.OrganizationID, &vm.Name, &vm.Hostname, &vm.DataCenterID, &created, &vm.FQDN,
+		&n.ID, &n.Name, &n.Permalink, &n.Default,
+		&d.ID, &d.Name, &d.Permalink,
+		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU)
+	vm.CreatedAt = unixTime(created)
+	i.VirtualMachineID = vm.ID
+	return i, err
+}
+
+// InterfaceGet returns the interface with the given ID, with its virtual
+// machine and network.
+func (s *Store) InterfaceGet(ctx context.Context, id string) (domain.Interface, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+interfaceColumns+` FROM `+interfaceJoin+` WHERE i.id = $1`, id)
+	i, err := scanInterface(row)
+	return i, translate(err, "get interface "+id)
+}
