@@ -1,6 +1,7 @@
 package ipam
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 )
@@ -54,11 +55,35 @@ func ParseAddr(s string) (netip.Addr, error) {
 	if err != nil {
 		return netip.Addr{}, err
 	}
-	if a.Zone() != "" {
-		return netip.Addr{}, fmt.Errorf("ParseAddr(%q): zone not allowed", s)
-	}
-	if a.Is4In6() {
-		return netip.Addr{}, fmt.Errorf("ParseAddr(%q): IPv4-mapped IPv6 address not allowed", s)
+	if err := checkPoolable(a); err != nil {
+		return netip.Addr{}, fmt.Errorf("ParseAddr(%q): %w", s, err)
 	}
 	return a, nil
+}
+
+// ParsePrefix parses a prefix "A/N" under the rules of ParseAddr: an
+// IPv4-mapped or zoned base address is refused. Host bits may be set; the
+// caller decides whether that is an error.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if err := checkPoolable(p.Addr()); err != nil {
+		return netip.Prefix{}, fmt.Errorf("ParsePrefix(%q): %w", s, err)
+	}
+	return p, nil
+}
+
+// checkPoolable refuses the valid addresses that no pool holds: zoned
+// ones, which name an interface, and IPv4-mapped IPv6 ones, which name an
+// IPv4 host.
+func checkPoolable(a netip.Addr) error {
+	if a.Zone() != "" {
+		return errors.New("zone not allowed")
+	}
+	if a.Is4In6() {
+		return errors.New("IPv4-mapped IPv6 address not allowed")
+	}
+	return nil
 }

@@ -28,7 +28,7 @@ type Pool struct {
 
 // Validate reports why p cannot be used, naming the offending part, or nil.
 func (p Pool) Validate() error {
-	if !p.Prefix.IsValid() || p.Prefix.Addr().Zone() != "" || p.Prefix.Addr().Is4In6() {
+	if !p.Prefix.IsValid() || checkPoolable(p.Prefix.Addr()) != nil {
 		return errors.New("prefix is not a valid IPv4 or IPv6 prefix")
 	}
 	if p.Prefix != p.Prefix.Masked() {

@@ -40,7 +40,7 @@ func hostMask(bits int) Uint128 {
 // ParseRange parses "A" (one address), "A-B" (inclusive) or a prefix "A/N".
 func ParseRange(s string) (Range, error) {
 	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
+		p, err := ParsePrefix(s)
 		if err != nil {
 			return Range{}, fmt.Errorf("ParseRange(%q): %w", s, err)
 		}
@@ -72,9 +72,10 @@ func (r Range) IsValid() bool {
 }
 
 // Contains reports whether a lies within r. An address of the other family
-// is never contained.
+// is never contained, and neither is a zoned one: a zone names a link, not
+// an address a pool could hold.
 func (r Range) Contains(a netip.Addr) bool {
-	return a.Is4() == r.From.Is4() && r.From.Compare(a) <= 0 && a.Compare(r.To) <= 0
+	return a.Is4() == r.From.Is4() && a.Zone() == "" && r.From.Compare(a) <= 0 && a.Compare(r.To) <= 0
 }
 
 // Overlaps reports whether r and o share at least one address.
