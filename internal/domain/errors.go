@@ -46,3 +46,19 @@ func (e *ValidationError) Error() string {
 	}
 	return "validation failed: " + e.Messages[0]
 }
+
+// NotFoundError is a failed lookup of one kind of object, named as the API
+// names it ("ip_address", "virtual_machine_network_interface"). It matches
+// ErrNotFound with errors.Is.
+type NotFoundError struct {
+	Object string
+}
+
+func (e *NotFoundError) Error() string {
+	return e.Object + " not found"
+}
+
+// Is reports whether target is ErrNotFound.
+func (e *NotFoundError) Is(target error) bool {
+	return target == ErrNotFound
+}

@@ -108,7 +108,7 @@ type Address struct {
 	// Gateway is the pool's gateway, or the zero Addr when it has none.
 	Gateway netip.Addr
 	VIP     bool
-	Label  string
+	Label   string
 
 	// ReverseDNS is the PTR name set explicitly for the address, or "" for
 	// the default: the virtual machine's FQDN while allocated, otherwise a
@@ -137,4 +137,15 @@ type APIToken struct {
 	// RateLimit is the number of requests per minute the token may make.
 	RateLimit int
 	CreatedAt time.Time
+}
+
+// AddrWithMask returns the address with its pool's prefix length as the
+// mask, as in "185.44.252.7/22".
+func (a Address) AddrWithMask() netip.Prefix {
+	return netip.PrefixFrom(a.Addr, a.Prefix.Bits())
+}
+
+// Version returns the address's IP version.
+func (a Address) Version() ipam.Version {
+	return ipam.VersionOf(a.Addr)
 }

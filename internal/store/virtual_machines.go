@@ -99,3 +99,12 @@ func (s *Store) InterfaceGet(ctx context.Context, id string) (domain.Interface, 
 	i, err := scanInterface(row)
 	return i, translate(err, "get interface "+id)
 }
+
+// InterfaceGetByNetwork returns the interface of the virtual machine vmID
+// on the network networkID.
+func (s *Store) InterfaceGetByNetwork(ctx context.Context, vmID, networkID string) (domain.Interface, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+interfaceColumns+` FROM `+interfaceJoin+`
+		WHERE i.virtual_machine_id = $1 AND i.network_id = $2 ORDER BY i.id LIMIT 1`, vmID, networkID)
+	i, err := scanInterface(row)
+	return i, translate(err, "get interface of "+vmID+" on "+networkID)
+}

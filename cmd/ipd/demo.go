@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/inventory"
+	"github.com/ipd/ipd/internal/service"
+	"github.com/ipd/ipd/internal/store"
+)
+
+// The demo's token belongs to this organization of the demo inventory,
+// and its curl example allocates to this virtual machine's interface.
+const (
+	demoOrganization = "acme"
+	demoHostname     = "web-1"
+)
+
+// demoScopes are what the demo token may do: allocate and read addresses,
+// and read virtual machines and their interfaces.
+var demoScopes = []string{"ip_addresses", "virtual_machines:read"}
+
+func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ipd demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var flags serverFlags
+	flags.register(fs, "", databaseHelp+" (default: a new file in a temporary directory)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	if flags.database == "" {
+		dir, err := os.MkdirTemp("", "ipd-demo-")
+		if err != nil {
+			return fmt.Errorf("create demo directory: %w", err)
+		}
+		flags.database = filepath.Join(dir, "ipd.db")
+	}
+	st, err := store.Open(ctx, flags.database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	log := newLogger(stderr)
+	secret, interfaceID, err := loadDemo(ctx, st, service.New(st, log, service.Config{}))
+	if err != nil {
+		return err
+	}
+
+	return serve(ctx, log, st, flags.listen, func(addr string) {
+		printDemo(stdout, flags.database, addr, secret, interfaceID)
+	})
+}
+
+// loadDemo applies the demo inventory and creates a token for the demo
+// organization. It returns the token's secret and the interface of the
+// demo virtual machine.
+func loadDemo(ctx context.Context, st *store.Store, svc *service.Service) (secret, interfaceID string, err error) {
+	inv, err := inventory.ParseDemo()
+	if err != nil {
+		return "", "", err
+	}
+	if _, err := inventory.Apply(ctx, st, inv); err != nil {
+		return "", "", fmt.Errorf("load demo inventory: %w", err)
+	}
+
+	org, err := st.OrganizationGetBy(ctx, "sub_domain", demoOrganization)
+	if err != nil {
+		return "", "", err
+	}
+	_, secret, err = svc.CreateAPIToken(ctx, domain.APIToken{
+		OrganizationID: org.ID,
+		Name:           "demo",
+		Scopes:         demoScopes,
+		RateLimit:      1000,
+	})
+	if err != nil {
+		return "", "", err
+	}
+
+	vm, err := st.VirtualMachineGetBy(ctx, "fqdn", demoHostname+"."+org.InfrastructureDomain)
+	if err != nil {
+		return "", "", err
+	}
+	network, err := st.NetworkGetBy(ctx, "permalink", inv.Networks[0].Permalink)
+	if err != nil {
+		return "", "", err
+	}
+	iface, err := st.InterfaceGetByNetwork(ctx, vm.ID, network.ID)
+	if err != nil {
+		return "", "", err
+	}
+	return secret, iface.ID, nil
+}
+
+// printDemo tells the newcomer what was made and how to call it.
+func printDemo(w io.Writer, database, addr, secret, interfaceID string) {
+	fmt.Fprintf(w, `ipd demo is serving http://%[1]s with the database %[2]s
+
+API token of organization %[3]q (shown once; scopes %[4]s):
+
+  %[5]s
+
+Allocate a new IPv4 address to %[6]s:
+
+  curl -s -X POST http://%[1]s/core/v1/virtual_machine_network_interfaces/_/allocate_new_ip \
+    -H 'Authorization: Bearer %[5]s' \
+    -H 'Content-Type: application/json' \
+    -d '{"virtual_machine_network_interface":{"id":"%[7]s"},"address_version":"ipv4"}'
+
+Then look at the interface:
+
+  curl -s -H 'Authorization: Bearer %[5]s' http://%[1]s/core/v1/virtual_machine_network_interfaces/%[7]s
+
+`, addr, database, demoOrganization, demoScopes, secret, demoHostname, interfaceID)
+}

@@ -1,0 +1,68 @@
+// Command ipd is the IP address management service: it serves the
+// IP-address slice of the Katapult Core API v1 over an embedded SQLite
+// database or a shared PostgreSQL one.
+//
+// Usage:
+//
+//	ipd serve [--listen ADDR] [--database PATH|URL]
+//	ipd demo  [--listen ADDR] [--database PATH|URL]
+//
+// Run "ipd COMMAND --help" for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one subcommand: it parses its own flags from args.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{
+	"serve": {"serve the API", serveCommand},
+	"demo":  {"load the demo inventory into a fresh database, print a token and serve", demoCommand},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ipd:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches args to the subcommand they name.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stderr)
+		return errors.New("no command given")
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		usage(stderr)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	return cmd.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: ipd COMMAND [flags]\n\nCommands:")
+	for _, name := range []string{"serve", "demo"} {
+		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
+	}
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ipd/ipd/internal/api"
+	"github.com/ipd/ipd/internal/service"
+	"github.com/ipd/ipd/internal/store"
+)
+
+// serverFlags are the flags of every command that serves the API.
+type serverFlags struct {
+	listen   string
+	database string
+}
+
+func (f *serverFlags) register(fs *flag.FlagSet, defaultDatabase, databaseHelp string) {
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address to serve the API on")
+	fs.StringVar(&f.database, "database", defaultDatabase, databaseHelp)
+}
+
+const databaseHelp = "SQLite file path, or a postgres:// URL"
+
+func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ipd serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var flags serverFlags
+	flags.register(fs, "ipd.db", databaseHelp)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	log := newLogger(stderr)
+	st, err := store.Open(ctx, flags.database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	return serve(ctx, log, st, flags.listen, nil)
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// shutdownTimeout bounds how long in-flight requests may take to finish
+// once the process is told to stop.
+const shutdownTimeout = 30 * time.Second
+
+// serve answers API requests on listen until ctx is done, then stops
+// accepting connections and lets in-flight requests finish. It calls
+// listening, when set, with the address it listens on.
+func serve(ctx context.Context, log *slog.Logger, st *store.Store, listen string, listening func(addr string)) error {
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", listen, err)
+	}
+	srv := &http.Server{
+		Handler:           newMux(log, st),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	log.Info("Serving", slog.String("address", ln.Addr().String()), slog.String("database", st.Engine()))
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("Stopped")
+	return nil
+}
+
+// newMux routes the API below its prefix; every other path is not ipd's.
+func newMux(log *slog.Logger, st *store.Store) http.Handler {
+	svc := service.New(st, log, service.Config{})
+	mux := http.NewServeMux()
+	mux.Handle(api.Prefix+"/", api.New(svc, log))
+	return mux
+}

@@ -1,0 +1,78 @@
+package api
+
+import "net/http"
+
+// The scope sets of the API's endpoints: a token needs at least one scope
+// of the set. Reads also accept the ":read" form of the write scope.
+var (
+	scopesIPAddressesRead     = []string{"ip_addresses", "ip_addresses:read"}
+	scopesIPAddressesWrite    = []string{"ip_addresses"}
+	scopesVirtualMachinesRead = []string{"virtual_machines", "virtual_machines:read"}
+)
+
+// endpoints returns every operation the API serves: the whole route table
+// on one screen. Paths are below /core/v1/ and name each argument a path
+// segment may carry.
+func endpoints() []*endpoint {
+	return []*endpoint{
+		{
+			method: http.MethodGet,
+			path:   "ip_addresses/:ip_address",
+			id:     "CoreAPI/Endpoints/IPAddresses/InfoEndpoint",
+			scopes: scopesIPAddressesRead,
+			args:   []argSpec{ipAddressLookup("The IP address to find.")},
+			handle: getIPAddressHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface",
+			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/InfoEndpoint",
+			scopes: scopesVirtualMachinesRead,
+			args:   []argSpec{interfaceLookup("The network interface to show the information for.")},
+			handle: getInterfaceHandler,
+		},
+		{
+			method: http.MethodPost,
+			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface/allocate_new_ip",
+			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/AllocateNewIPEndpoint",
+			scopes: scopesIPAddressesWrite,
+			args: []argSpec{
+				interfaceLookup("The network interface to allocate the new IP to"),
+				addressVersionArg("The IP address version to use for the new IP"),
+			},
+			handle: allocateNewIPHandler,
+		},
+	}
+}
+
+func ipAddressLookup(description string) argSpec {
+	return argSpec{
+		name:        "ip_address",
+		kind:        kindLookup,
+		required:    true,
+		description: description,
+		keys:        []string{"id", "address"},
+		lookupSet:   "CoreAPI/ArgumentSets/IPAddressLookup",
+	}
+}
+
+func interfaceLookup(description string) argSpec {
+	return argSpec{
+		name:        "virtual_machine_network_interface",
+		kind:        kindLookup,
+		required:    true,
+		description: description,
+		keys:        []string{"id"},
+		lookupSet:   "CoreAPI/ArgumentSets/VirtualMachineNetworkInterfaceLookup",
+	}
+}
+
+func addressVersionArg(description string) argSpec {
+	return argSpec{
+		name:        "address_version",
+		kind:        kindEnum,
+		required:    true,
+		description: description,
+		values:      []string{"ipv4", "ipv6"},
+	}
+}

@@ -1,0 +1,201 @@
+// Package api serves the IP-address slice of the Katapult Core API v1 over
+// the service layer: routing with placeholder segments, argument and lookup
+// parsing, authentication and scopes, error envelopes, production headers
+// and JSON presenters. It never touches SQL.
+package api
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ipd/ipd/internal/service"
+)
+
+// Prefix is the path under which the API is served.
+const Prefix = "/core/v1"
+
+// Handler serves the Katapult Core API v1 below Prefix. It is safe for
+// concurrent use.
+type Handler struct {
+	svc    *service.Service
+	log    *slog.Logger
+	router *router
+}
+
+// New returns the API handler over svc, logging one line per request to
+// log.
+func New(svc *service.Service, log *slog.Logger) *Handler {
+	return &Handler{svc: svc, log: log, router: newRouter(endpoints())}
+}
+
+// call is one request on its way through an endpoint.
+type call struct {
+	ctx    context.Context
+	caller service.Caller
+	args   arguments
+}
+
+// ServeHTTP answers one request in the production order: route, then
+// authentication, CORS, preflight, scope, arguments, and the operation.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	requestID := uuid.NewString()
+	w.Header().Set("X-Request-Id", requestID)
+	rec := &statusRecorder{ResponseWriter: w}
+
+	err := h.serve(rec, r)
+	if err != nil {
+		h.writeError(rec, r, err)
+	}
+	h.logRequest(r, rec.status, time.Since(start), requestID, err)
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
+	path := strings.Trim(strings.TrimPrefix(r.URL.Path, Prefix), "/")
+	if r.Method == http.MethodOptions {
+		return h.preflight(w, r, path)
+	}
+	ep, segments := h.router.match(r.Method, path)
+	if ep == nil {
+		return errRouteNotFound(path, r.Method)
+	}
+
+	caller, err := h.authenticate(r)
+	if err != nil {
+		return err
+	}
+	setCORSHeaders(w.Header())
+	if len(ep.scopes) > 0 && !caller.HasAnyScope(ep.scopes) {
+		return errScopeNotGranted(ep.scopes)
+	}
+
+	raw, apiErr := rawArguments(r)
+	if apiErr != nil {
+		return apiErr
+	}
+	args, apiErr := parseArguments(ep, raw, segments)
+	if apiErr != nil {
+		return apiErr
+	}
+
+	result, err := ep.handle(h, &call{ctx: r.Context(), caller: caller, args: args})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, result)
+	return nil
+}
+
+// preflight answers a CORS preflight request for a route that exists,
+// without authentication: browsers send none with it.
+func (h *Handler) preflight(w http.ResponseWriter, r *http.Request, path string) error {
+	method := r.Header.Get("Access-Control-Request-Method")
+	if method == "" || !h.router.hasMethod(method, path) {
+		return errRouteNotFound(path, r.Method)
+	}
+	setCORSHeaders(w.Header())
+	writeJSON(w, http.StatusOK, "")
+	return nil
+}
+
+// authenticate returns the caller the request's bearer token identifies.
+func (h *Handler) authenticate(r *http.Request) (service.Caller, error) {
+	scheme, secret, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	secret = strings.TrimSpace(secret)
+	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return service.Caller{}, errMissingAPIToken()
+	}
+	return h.svc.Authenticate(r.Context(), secret)
+}
+
+func setCORSHeaders(header http.Header) {
+	header.Set("Access-Control-Allow-Origin", "*")
+	header.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
+	header.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+}
+
+// writeJSON writes a successful response with production's cache headers
+// and a weak ETag of the body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body := encode(v)
+	sum := md5.Sum(body)
+	header := w.Header()
+	header.Set("Content-Type", "application/json")
+	header.Set("Cache-Control", "max-age=0, private, must-revalidate")
+	header.Set("Etag", `W/"`+hex.EncodeToString(sum[:])+`"`)
+	header.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	header.Set("Vary", "Accept-Encoding")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// writeError writes err in the error envelope. An error that is not one of
+// the API's own is logged by logRequest and shown as unhandled_exception.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	apiErr := translateError(err)
+	header := w.Header()
+	header.Set("Content-Type", "application/json")
+	header.Set("Cache-Control", "no-cache")
+	header.Set("X-Api-Schema", "json-error")
+	header.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	w.WriteHeader(apiErr.status)
+	w.Write(encode(map[string]any{"error": apiErr}))
+}
+
+// encode marshals v as production does: no HTML escaping, no trailing
+// newline. The values passed are ipd's own types, which always marshal.
+func encode(v any) []byte {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err)
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n"))
+}
+
+// logRequest writes the one line each request gets: Info when it
+// succeeded, Warn when the client was refused, Error when ipd failed.
+func (h *Handler) logRequest(r *http.Request, status int, elapsed time.Duration, requestID string, err error) {
+	level := slog.LevelInfo
+	switch {
+	case status >= 500:
+		level = slog.LevelError
+	case status >= 400:
+		level = slog.LevelWarn
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", requestID),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", status),
+		slog.Duration("duration", elapsed),
+	}
+	if err != nil {
+		if apiErr := translateError(err); apiErr.status < 500 {
+			attrs = append(attrs, slog.String("code", apiErr.Code))
+		} else {
+			attrs = append(attrs, slog.Any("error", err))
+		}
+	}
+	h.log.LogAttrs(r.Context(), level, "Request", attrs...)
+}
+
+// statusRecorder remembers the status written, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(status int) {
+	s.status = status
+	s.ResponseWriter.WriteHeader(status)
+}

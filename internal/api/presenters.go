@@ -1,0 +1,178 @@
+package api
+
+import (
+	"github.com/ipd/ipd/internal/domain"
+)
+
+// The JSON shapes of the API's objects, field for field and in the order
+// production sends them. A nullable field is a pointer, so that it is
+// emitted as null rather than left out.
+
+type countryJSON struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	ISOCode2 string `json:"iso_code2"`
+	ISOCode3 string `json:"iso_code3"`
+	TimeZone string `json:"time_zone"`
+	EU       bool   `json:"eu"`
+}
+
+type dataCenterJSON struct {
+	ID        string      `json:"id"`
+	Name      string      `json:"name"`
+	Permalink string      `json:"permalink"`
+	Country   countryJSON `json:"country"`
+}
+
+type networkJSON struct {
+	ID         string         `json:"id"`
+	Name       string         `json:"name"`
+	Permalink  string         `json:"permalink"`
+	Default    bool           `json:"default"`
+	DataCenter dataCenterJSON `json:"data_center"`
+}
+
+type subnetJSON struct {
+	ID       string  `json:"id"`
+	Address  string  `json:"address"`
+	Gateway  *string `json:"gateway"`
+	Mask     int     `json:"mask"`
+	Billable bool    `json:"billable"`
+	Version  int     `json:"version"`
+}
+
+type ipAddressJSON struct {
+	ID              string      `json:"id"`
+	Address         string      `json:"address"`
+	ReverseDNS      string      `json:"reverse_dns"`
+	VIP             bool        `json:"vip"`
+	Label           *string     `json:"label"`
+	AddressWithMask string      `json:"address_with_mask"`
+	Network         networkJSON `json:"network"`
+	Subnet          subnetJSON  `json:"subnet"`
+	AllocationID    *string     `json:"allocation_id"`
+	AllocationType  *string     `json:"allocation_type"`
+}
+
+// idName is the reduced form of an object that production nests as just
+// its ID and name.
+type idName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type idAddress struct {
+	ID      string `json:"id"`
+	Address string `json:"address"`
+}
+
+type allocationJSON struct {
+	Type  string `json:"type"`
+	Value idName `json:"value"`
+}
+
+type interfaceJSON struct {
+	ID             string      `json:"id"`
+	VirtualMachine idName      `json:"virtual_machine"`
+	Name           string      `json:"name"`
+	Network        idName      `json:"network"`
+	VirtualNetwork *idName     `json:"virtual_network"`
+	MACAddress     string      `json:"mac_address"`
+	State          string      `json:"state"`
+	IPAddresses    []idAddress `json:"ip_addresses"`
+
+	// TODO: ipd keeps no speed profiles, so speed_profile, an object in
+	// production, is always null until interfaces carry one.
+	SpeedProfile *idName `json:"speed_profile"`
+}
+
+// allocationTypeVM is the one allocation type production shows.
+const allocationTypeVM = "VirtualMachine"
+
+func presentCountry(c domain.Country) countryJSON {
+	return countryJSON{
+		ID:       c.ID,
+		Name:     c.Name,
+		ISOCode2: c.ISOCode2,
+		ISOCode3: c.ISOCode3,
+		TimeZone: c.TimeZone,
+		EU:       c.EU,
+	}
+}
+
+func presentDataCenter(d domain.DataCenter) dataCenterJSON {
+	return dataCenterJSON{ID: d.ID, Name: d.Name, Permalink: d.Permalink, Country: presentCountry(d.Country)}
+}
+
+func presentNetwork(n domain.Network) networkJSON {
+	return networkJSON{
+		ID:         n.ID,
+		Name:       n.Name,
+		Permalink:  n.Permalink,
+		Default:    n.Default,
+		DataCenter: presentDataCenter(n.DataCenter),
+	}
+}
+
+// presentAddress shows an address with its network and subnet; its
+// reverse DNS name is the one the service says it has now.
+func (h *Handler) presentAddress(a domain.Address) ipAddressJSON {
+	out := ipAddressJSON{
+		ID:              a.ID,
+		Address:         a.Addr.String(),
+		ReverseDNS:      h.svc.ReverseDNS(a),
+		VIP:             a.VIP,
+		Label:           optional(a.Label),
+		AddressWithMask: a.AddrWithMask().String(),
+		Network:         presentNetwork(a.Network),
+		Subnet:          presentSubnet(a),
+	}
+	if a.Interface != nil {
+		vmType := allocationTypeVM
+		out.AllocationID = &a.Interface.VirtualMachineID
+		out.AllocationType = &vmType
+	}
+	return out
+}
+
+func presentSubnet(a domain.Address) subnetJSON {
+	var gateway *string
+	if a.Gateway.IsValid() {
+		text := a.Gateway.String()
+		gateway = &text
+	}
+	return subnetJSON{
+		ID:       a.PoolID,
+		Address:  a.Prefix.Addr().String(),
+		Gateway:  gateway,
+		Mask:     a.Prefix.Bits(),
+		Billable: true,
+		Version:  int(a.Version()),
+	}
+}
+
+// presentAllocation shows what an address is allocated to, in production's
+// polymorph form, or nil.
+func presentAllocation(a domain.Address) *allocationJSON {
+	if a.Interface == nil {
+		return nil
+	}
+	vm := a.Interface.VirtualMachine
+	return &allocationJSON{Type: allocationTypeVM, Value: idName{ID: vm.ID, Name: vm.Name}}
+}
+
+func presentInterface(i domain.Interface, addrs []domain.Address) interfaceJSON {
+	ips := make([]idAddress, len(addrs))
+	for n, a := range addrs {
+		ips[n] = idAddress{ID: a.ID, Address: a.Addr.String()}
+	}
+	return interfaceJSON{
+		ID:             i.ID,
+		VirtualMachine: idName{ID: i.VirtualMachine.ID, Name: i.VirtualMachine.Name},
+		Name:           i.Name(),
+		Network:        idName{ID: i.Network.ID, Name: i.Network.Name},
+		MACAddress:     i.MACAddress,
+		State:          i.State,
+		IPAddresses:    ips,
+	}
+}

@@ -1,0 +1,78 @@
+// Package service implements ipd's operations: who may do what to which
+// object, and the business rules around the allocator. It speaks in domain
+// objects and errors; the HTTP layers above it translate both.
+package service
+
+import (
+	"errors"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/store"
+)
+
+// Config holds the service's settings.
+type Config struct {
+	// ReverseDNSDomainIPv4 is the zone of an IPv4 address's default PTR
+	// name, "a-b-c-d.<zone>". Default "rdns.katapult.io".
+	ReverseDNSDomainIPv4 string
+
+	// ReverseDNSDomainIPv6 is the zone of an IPv6 address's default PTR
+	// name, its compressed form with each colon as a dash. Default
+	// "rdns.k.io".
+	ReverseDNSDomainIPv6 string
+}
+
+// Service runs ipd's operations over a store. It is safe for concurrent
+// use.
+type Service struct {
+	store  *store.Store
+	log    *slog.Logger
+	config Config
+	now    func() time.Time
+}
+
+// New returns a Service over st that logs to log. Empty Config fields take
+// their defaults.
+func New(st *store.Store, log *slog.Logger, config Config) *Service {
+	if config.ReverseDNSDomainIPv4 == "" {
+		config.ReverseDNSDomainIPv4 = "rdns.katapult.io"
+	}
+	if config.ReverseDNSDomainIPv6 == "" {
+		config.ReverseDNSDomainIPv6 = "rdns.k.io"
+	}
+	return &Service{store: st, log: log, config: config, now: time.Now}
+}
+
+// Caller is the authenticated identity an operation runs for: an API
+// token of one organization.
+type Caller struct {
+	Token domain.APIToken
+}
+
+// OrganizationID returns the organization the caller acts in.
+func (c Caller) OrganizationID() string {
+	return c.Token.OrganizationID
+}
+
+// HasAnyScope reports whether the caller was granted at least one of
+// scopes.
+func (c Caller) HasAnyScope(scopes []string) bool {
+	for _, s := range scopes {
+		if slices.Contains(c.Token.Scopes, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// notFound turns the store's ErrNotFound into a NotFoundError for object,
+// so that the API can name what was missing; other errors pass unchanged.
+func notFound(err error, object string) error {
+	if errors.Is(err, domain.ErrNotFound) {
+		return &domain.NotFoundError{Object: object}
+	}
+	return err
+}
