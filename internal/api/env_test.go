@@ -21,7 +21,8 @@ import (
 )
 
 // testInventory has production's public network, a small network whose
-// /29 runs out after five addresses, and two organizations.
+// /29 runs out after five addresses, a medium one whose /26 runs out after
+// 61, and two organizations.
 const testInventory = `
 countries:
   - {name: United Kingdom, iso_code2: GB, iso_code3: GBR, time_zone: Europe/London}
@@ -40,6 +41,11 @@ networks:
     data_center: uk-lon-01
     pools:
       - {prefix: 10.0.0.0/29, gateway: 10.0.0.1}
+  - name: Medium Network
+    permalink: uk-lon-01-medium
+    data_center: uk-lon-01
+    pools:
+      - {prefix: 10.0.1.0/26, gateway: 10.0.1.1}
 organizations:
   - name: Acme
     sub_domain: acme
@@ -47,7 +53,7 @@ organizations:
       - name: web-1
         hostname: web-1
         data_center: uk-lon-01
-        interfaces: [{network: uk-lon-01-public}, {network: uk-lon-01-small}]
+        interfaces: [{network: uk-lon-01-public}, {network: uk-lon-01-small}, {network: uk-lon-01-medium}]
   - name: Globex
     sub_domain: globex
     virtual_machines:
@@ -68,9 +74,10 @@ type env struct {
 	// scopes.
 	token string
 
-	// public and small are web-1's interfaces; foreign is Globex's app-1's.
-	public, small, foreign string
-	smallNetworkID         string
+	// public, small and medium are web-1's interfaces; foreign is Globex's
+	// app-1's.
+	public, small, medium, foreign string
+	smallNetworkID                 string
 }
 
 // newEnv starts the API on a fresh database of engine.
@@ -92,20 +99,34 @@ func newEnvAt(t *testing.T, dbURL string, load bool) *env {
 		require.NoError(t, err)
 	}
 
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(st, log, service.Config{})
-	server := httptest.NewServer(api.New(svc, log))
-	t.Cleanup(server.Close)
-
-	e := &env{t: t, store: st, svc: svc, url: server.URL}
+	svc := service.New(st, discardLog, service.Config{})
+	e := &env{t: t, store: st, svc: svc, url: startServer(t, svc)}
 	e.token = e.newToken("acme", "ip_addresses", "virtual_machines:read")
 	e.public = e.interfaceID("acme", "web-1", "uk-lon-01-public")
 	e.small = e.interfaceID("acme", "web-1", "uk-lon-01-small")
+	e.medium = e.interfaceID("acme", "web-1", "uk-lon-01-medium")
 	e.foreign = e.interfaceID("globex", "app-1", "uk-lon-01-public")
 	network, err := st.NetworkGetBy(ctx, "permalink", "uk-lon-01-small")
 	require.NoError(t, err)
 	e.smallNetworkID = network.ID
 	return e
+}
+
+var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// startServer serves the API over svc until the test ends and returns its
+// URL.
+func startServer(t *testing.T, svc *service.Service) string {
+	server := httptest.NewServer(api.New(svc, discardLog))
+	t.Cleanup(server.Close)
+	return server.URL
+}
+
+// startReplica starts one more API server with a store of its own on the
+// database at dbURL, as another ipd process would, and returns its URL.
+func startReplica(t *testing.T, dbURL string) string {
+	st := storetest.OpenURL(t, dbURL)
+	return startServer(t, service.New(st, discardLog, service.Config{}))
 }
 
 // newToken creates a token of the organization with the given scopes and
@@ -148,15 +169,21 @@ type response struct {
 // body is not "".
 func (e *env) do(method, path, token, body string) response {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
-	require.NoError(e.t, err)
+	return doAt(e.t, e.url, method, path, token, body)
+}
+
+// doAt is do against the server at baseURL.
+func doAt(t testing.TB, baseURL, method, path, token, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, baseURL+path, strings.NewReader(body))
+	require.NoError(t, err)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return send(e.t, req)
+	return send(t, req)
 }
 
 func send(t testing.TB, req *http.Request) response {

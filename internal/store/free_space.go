@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"net/netip"
 
 	"github.com/ipd/ipd/internal/domain"
@@ -113,22 +115,19 @@ func freeRangeInsert(ctx context.Context, tx *sql.Tx, poolID string, r ipam.Rang
 // for the part after a.
 func freeRangeRemove(ctx context.Context, tx *sql.Tx, poolID string, r ipam.Range, a netip.Addr) error {
 	pieces := r.Without(a)
-	var err error
 	switch {
 	case len(pieces) == 0:
-		_, err = tx.ExecContext(ctx, `DELETE FROM pool_free_ranges WHERE pool_id = $1 AND first = $2`,
-			poolID, addrKey(r.From))
-	case pieces[0].From == r.From:
-		_, err = tx.ExecContext(ctx, `UPDATE pool_free_ranges SET last = $3 WHERE pool_id = $1 AND first = $2`,
-			poolID, addrKey(r.From), addrKey(pieces[0].To))
-		if err == nil && len(pieces) == 2 {
-			err = freeRangeInsert(ctx, tx, poolID, pieces[1])
-		}
-	default:
-		_, err = tx.ExecContext(ctx, `UPDATE pool_free_ranges SET first = $3 WHERE pool_id = $1 AND first = $2`,
-			poolID, addrKey(r.From), addrKey(pieces[0].From))
+		return freeRangeDelete(ctx, tx, poolID, r.From)
+	case pieces[0].From != r.From:
+		return freeRangeSetFirst(ctx, tx, poolID, r.From, pieces[0].From)
 	}
-	return err
+	if err := freeRangeSetLast(ctx, tx, poolID, r.From, pieces[0].To); err != nil {
+		return err
+	}
+	if len(pieces) == 2 {
+		return freeRangeInsert(ctx, tx, poolID, pieces[1])
+	}
+	return nil
 }
 
 // freeRangeAdd puts a back into p's free ranges, joining it with the range
@@ -149,22 +148,57 @@ func freeRangeAdd(ctx context.Context, tx *sql.Tx, p domain.Pool, a netip.Addr) 
 	case hasLeft && hasRight:
 		// The right row goes first: the left one takes over its last address,
 		// which is unique per pool.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM pool_free_ranges WHERE pool_id = $1 AND first = $2`,
-			p.ID, addrKey(right.From)); err != nil {
+		if err := freeRangeDelete(ctx, tx, p.ID, right.From); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE pool_free_ranges SET last = $3 WHERE pool_id = $1 AND first = $2`,
-			p.ID, addrKey(left.From), addrKey(right.To))
+		return freeRangeSetLast(ctx, tx, p.ID, left.From, right.To)
 	case hasLeft:
-		_, err = tx.ExecContext(ctx, `UPDATE pool_free_ranges SET last = $3 WHERE pool_id = $1 AND first = $2`,
-			p.ID, addrKey(left.From), addrKey(a))
+		return freeRangeSetLast(ctx, tx, p.ID, left.From, a)
 	case hasRight:
-		_, err = tx.ExecContext(ctx, `UPDATE pool_free_ranges SET first = $3 WHERE pool_id = $1 AND first = $2`,
-			p.ID, addrKey(right.From), addrKey(a))
-	default:
-		err = freeRangeInsert(ctx, tx, p.ID, ipam.Range{From: a, To: a})
+		return freeRangeSetFirst(ctx, tx, p.ID, right.From, a)
 	}
-	return err
+	return freeRangeInsert(ctx, tx, p.ID, ipam.Range{From: a, To: a})
+}
+
+// freeRangeDelete, freeRangeSetFirst and freeRangeSetLast change the free
+// range of the pool that starts at first. The caller holds the pool's lock
+// and has just read that range, so each must change exactly one row; see
+// execOne.
+func freeRangeDelete(ctx context.Context, tx *sql.Tx, poolID string, first netip.Addr) error {
+	return execOne(ctx, tx, `DELETE FROM pool_free_ranges WHERE pool_id = $1 AND first = $2`,
+		poolID, addrKey(first))
+}
+
+func freeRangeSetFirst(ctx context.Context, tx *sql.Tx, poolID string, first, newFirst netip.Addr) error {
+	return execOne(ctx, tx, `UPDATE pool_free_ranges SET first = $3 WHERE pool_id = $1 AND first = $2`,
+		poolID, addrKey(first), addrKey(newFirst))
+}
+
+func freeRangeSetLast(ctx context.Context, tx *sql.Tx, poolID string, first, last netip.Addr) error {
+	return execOne(ctx, tx, `UPDATE pool_free_ranges SET last = $3 WHERE pool_id = $1 AND first = $2`,
+		poolID, addrKey(first), addrKey(last))
+}
+
+// errFreeSpaceChanged means a pool's free space changed between a read and
+// a write of one transaction, which the pool lock rules out. It is
+// reported, never worked around, since carrying on could hand one address
+// out twice.
+var errFreeSpaceChanged = errors.New("free space changed while the pool was locked")
+
+// execOne runs a statement that must change exactly one row.
+func execOne(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("%w: %d rows changed; want 1", errFreeSpaceChanged, n)
+	}
+	return nil
 }
 
 func freeRangeEndingAt(ctx context.Context, tx *sql.Tx, p domain.Pool, last netip.Addr) (ipam.Range, bool, error) {
@@ -195,7 +229,7 @@ func returnedTakeOldest(ctx context.Context, tx *sql.Tx, p domain.Pool) (netip.A
 	if err != nil {
 		return netip.Addr{}, false, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM pool_returned WHERE seq = $1`, seq); err != nil {
+	if err := execOne(ctx, tx, `DELETE FROM pool_returned WHERE seq = $1`, seq); err != nil {
 		return netip.Addr{}, false, err
 	}
 	a, err := addrFromKey(key, p.Version())
