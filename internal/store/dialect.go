@@ -76,7 +76,10 @@ func (d *dialect) open(dsn string) (*sql.DB, error) {
 	params.Add("_pragma", "journal_mode(WAL)")
 	params.Add("_pragma", "synchronous(FULL)")
 	params.Add("_pragma", "foreign_keys(1)")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+params.Encode())
+	// The driver hands SQLite a URI, so characters such as % and ? in the
+	// path are escaped for SQLite to read back.
+	uriPath := (&url.URL{Path: path}).EscapedPath()
+	db, err := sql.Open("sqlite", "file:"+uriPath+"?"+params.Encode())
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -25,7 +27,7 @@ type bundle struct {
 	iface   domain.Interface
 }
 
-func setup(t *testing.T, engine string) *bundle {
+func setup(t testing.TB, engine string) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, engine)
@@ -60,7 +62,7 @@ type poolSpec struct {
 	position        int
 }
 
-func (b *bundle) addPool(t *testing.T, spec poolSpec) domain.Pool {
+func (b *bundle) addPool(t testing.TB, spec poolSpec) domain.Pool {
 	t.Helper()
 	p := domain.Pool{
 		NetworkID: b.network.ID,
@@ -393,4 +395,17 @@ func TestLookups(t *testing.T) {
 		_, err = b.store.CountryCreate(b.ctx, domain.Country{Name: "Again", ISOCode2: "GB", ISOCode3: "XXX"})
 		require.ErrorIs(t, err, domain.ErrConflict)
 	})
+}
+
+// TestOpenAwkwardPath opens a SQLite file whose path holds the characters
+// a URI gives meaning to.
+func TestOpenAwkwardPath(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "100% sure?#yes")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+
+	path := filepath.Join(dir, "ipd.db")
+	storetest.OpenURL(t, path)
+	_, err := os.Stat(path)
+	require.NoError(t, err, "the database file is where the path says")
 }

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/ipam"
+)
+
+// FillPool makes the addresses used exist in the organization orgID, as
+// if each had been allocated, in one transaction and in bulk, so that
+// benchmarks can start from a pool at any utilization without allocating
+// address by address. The addresses must be free in p.
+func (s *Store) FillPool(ctx context.Context, p domain.Pool, orgID string, used []netip.Addr) error {
+	holes := make([]ipam.Range, len(used))
+	for i, a := range used {
+		holes[i] = ipam.Range{From: a, To: a}
+	}
+	free := ipam.Subtract(p.FreeSpace(), holes)
+
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pool_free_ranges WHERE pool_id = $1`, p.ID); err != nil {
+			return err
+		}
+		err := insertBatches(ctx, tx, `INSERT INTO pool_free_ranges (pool_id, first, last) VALUES `, len(free),
+			func(i int) []any { return []any{p.ID, addrKey(free[i].From), addrKey(free[i].To)} })
+		if err != nil {
+			return err
+		}
+		err = insertBatches(ctx, tx,
+			`INSERT INTO ip_addresses (id, organization_id, network_id, pool_id, address, created_at) VALUES `,
+			len(used), func(i int) []any {
+				return []any{newID(prefixAddress), orgID, p.NetworkID, p.ID, used[i].String(), int64(0)}
+			})
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE pools SET allocated = allocated + $2 WHERE id = $1`, p.ID, len(used))
+		return err
+	})
+}
+
+// insertBatches inserts n rows, whose values row(i) gives, a few hundred
+// to a statement.
+func insertBatches(ctx context.Context, tx *sql.Tx, insert string, n int, row func(i int) []any) error {
+	const batch = 400
+	for start := 0; start < n; start += batch {
+		end := min(start+batch, n)
+		var text strings.Builder
+		var args []any
+		for i := start; i < end; i++ {
+			values := row(i)
+			if i > start {
+				text.WriteString(", ")
+			}
+			text.WriteString("(")
+			for j := range values {
+				if j > 0 {
+					text.WriteString(", ")
+				}
+				text.WriteString("$" + strconv.Itoa(len(args)+j+1))
+			}
+			text.WriteString(")")
+			args = append(args, values...)
+		}
+		if _, err := tx.ExecContext(ctx, insert+text.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
