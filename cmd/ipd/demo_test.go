@@ -38,27 +38,45 @@ func (b *syncBuffer) String() string {
 
 // The parts of the curl command the demo prints.
 var (
-	curlURL    = regexp.MustCompile(`curl -s -X POST (\S+)`)
-	curlToken  = regexp.MustCompile(`Bearer ([A-Z0-9]+)'`)
-	curlBody   = regexp.MustCompile(`-d '(.+)'`)
-	servingURL = regexp.MustCompile(`serving (http://\S+)`)
+	curlURL       = regexp.MustCompile(`curl -s -X POST (\S+)`)
+	curlToken     = regexp.MustCompile(`Bearer ([A-Z0-9]+)'`)
+	curlBody      = regexp.MustCompile(`-d '(.+)'`)
+	curlInterface = regexp.MustCompile(`"id":"(vmnet_[A-Za-z0-9]+)"`)
+	servingURL    = regexp.MustCompile(`serving (http://\S+)`)
 )
+
+// startDemo runs `ipd demo` on a database of the test's until the test
+// ends, and returns what it printed once it serves.
+func startDemo(t *testing.T, extraArgs ...string) (printed string, stderr *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	stderr = &syncBuffer{}
+	done := make(chan error, 1)
+	args := append([]string{"demo", "--listen", "127.0.0.1:0", "--database", filepath.Join(t.TempDir(), "demo.db")},
+		extraArgs...)
+	go func() { done <- run(ctx, args, &stdout, stderr) }()
+	printed = waitFor(t, &stdout, done, "address_version")
+
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err, "ipd demo stops cleanly")
+		case <-time.After(10 * time.Second):
+			t.Error("ipd demo did not stop")
+		}
+	})
+	return printed, stderr
+}
 
 // TestDemo runs `ipd demo` and then the curl it prints, as the README
 // tells a newcomer to: the answer is a 200 with an address of the demo's
-// IPv4 pool. It then stops the demo as Ctrl-C would.
+// IPv4 pool.
 func TestDemo(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	database := filepath.Join(t.TempDir(), "demo.db")
-	go func() {
-		done <- run(ctx, []string{"demo", "--listen", "127.0.0.1:0", "--database", database}, &stdout, &stderr)
-	}()
+	printed, stderr := startDemo(t)
 
-	printed := waitFor(t, &stdout, done, "address_version")
 	require.Regexp(t, servingURL, printed)
 	req, err := http.NewRequest(http.MethodPost, curlURL.FindStringSubmatch(printed)[1],
 		strings.NewReader(curlBody.FindStringSubmatch(printed)[1]))
@@ -81,13 +99,28 @@ func TestDemo(t *testing.T) {
 	addr := netip.MustParseAddr(body.IPAddress.Address)
 	require.True(t, netip.MustParsePrefix("185.44.252.0/22").Contains(addr), "got %s", addr)
 	require.NotContains(t, stderr.String(), curlToken.FindStringSubmatch(printed)[1], "the log shows no secret")
+}
 
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("ipd demo did not stop")
+// TestBench drives the demo with `ipd bench`, with and without churn.
+func TestBench(t *testing.T) {
+	t.Parallel()
+	printed, _ := startDemo(t)
+	common := []string{"bench",
+		"--url", servingURL.FindStringSubmatch(printed)[1],
+		"--token", curlToken.FindStringSubmatch(printed)[1],
+		"--interface", curlInterface.FindStringSubmatch(printed)[1],
+		"--clients", "8",
+	}
+
+	for _, extra := range [][]string{
+		{"--requests", "300", "--churn"},
+		{"--requests", "200", "--version", "ipv6"},
+	} {
+		var out bytes.Buffer
+		err := run(context.Background(), append(common, extra...), &out, io.Discard)
+		require.NoError(t, err, "%v: %s", extra, out.String())
+		require.Contains(t, out.String(), "duplicates     none", extra)
+		require.NotContains(t, out.String(), "error ", extra)
 	}
 }
 

@@ -6,6 +6,7 @@
 //
 //	ipd serve [--listen ADDR] [--database PATH|URL]
 //	ipd demo  [--listen ADDR] [--database PATH|URL]
+//	ipd bench --token TOKEN --interface VMNET [--url URL,...] [--clients N] [--requests N] [--churn]
 //
 // Run "ipd COMMAND --help" for a command's flags.
 package main
@@ -30,6 +31,7 @@ type command struct {
 var commands = map[string]command{
 	"serve": {"serve the API", serveCommand},
 	"demo":  {"load the demo inventory into a fresh database, print a token and serve", demoCommand},
+	"bench": {"drive running ipd servers with concurrent allocate_new_ip calls", benchCommand},
 }
 
 func main() {
@@ -62,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: ipd COMMAND [flags]\n\nCommands:")
-	for _, name := range []string{"serve", "demo"} {
+	for _, name := range []string{"serve", "demo", "bench"} {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
 	}
 }

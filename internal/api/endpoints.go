@@ -24,6 +24,22 @@ func endpoints() []*endpoint {
 			handle: getIPAddressHandler,
 		},
 		{
+			method: http.MethodDelete,
+			path:   "ip_addresses/:ip_address",
+			id:     "CoreAPI/Endpoints/IPAddresses/DeleteEndpoint",
+			scopes: scopesIPAddressesWrite,
+			args:   []argSpec{ipAddressLookup("The IP address to release")},
+			handle: deleteIPAddressHandler,
+		},
+		{
+			method: http.MethodPost,
+			path:   "ip_addresses/:ip_address/unallocate",
+			id:     "CoreAPI/Endpoints/IPAddresses/UnallocateEndpoint",
+			scopes: scopesIPAddressesWrite,
+			args:   []argSpec{ipAddressLookup("The IP address to unallocate")},
+			handle: unallocateIPAddressHandler,
+		},
+		{
 			method: http.MethodGet,
 			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface",
 			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/InfoEndpoint",

@@ -75,6 +75,11 @@ func errNoAvailableAddresses() *apiError {
 		nil)
 }
 
+func errNoAllocation() *apiError {
+	return newError(http.StatusUnprocessableEntity, "no_allocation",
+		"This IP address is not currently allocated to anything", nil)
+}
+
 // errUnhandled is the response to a failure of ipd's own; like
 // production, it says nothing about the cause.
 func errUnhandled() *apiError {
@@ -111,6 +116,8 @@ func translateError(err error) *apiError {
 		return errPermissionDenied()
 	case errors.Is(err, domain.ErrExhausted):
 		return errNoAvailableAddresses()
+	case errors.Is(err, domain.ErrNotAllocated):
+		return errNoAllocation()
 	}
 	return errUnhandled()
 }

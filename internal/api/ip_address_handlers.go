@@ -30,3 +30,22 @@ func addressLookup(l lookupValue) service.AddressLookup {
 	}
 	return service.AddressLookup{ID: l.value}
 }
+
+// emptyResponse is the {} production answers unallocate and delete with.
+type emptyResponse struct{}
+
+// unallocateIPAddressHandler serves POST ip_addresses/:ip_address/unallocate.
+func unallocateIPAddressHandler(h *Handler, c *call) (any, error) {
+	if err := h.svc.Unallocate(c.ctx, c.caller, addressLookup(c.args.lookup("ip_address"))); err != nil {
+		return nil, err
+	}
+	return emptyResponse{}, nil
+}
+
+// deleteIPAddressHandler serves DELETE ip_addresses/:ip_address.
+func deleteIPAddressHandler(h *Handler, c *call) (any, error) {
+	if err := h.svc.DeleteAddress(c.ctx, c.caller, addressLookup(c.args.lookup("ip_address"))); err != nil {
+		return nil, err
+	}
+	return emptyResponse{}, nil
+}

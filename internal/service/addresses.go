@@ -87,3 +87,37 @@ func (s *Service) ReverseDNS(a domain.Address) string {
 	}
 	return strings.ReplaceAll(a.Addr.String(), ":", "-") + "." + s.config.ReverseDNSDomainIPv6
 }
+
+// Unallocate detaches the address the lookup names from its virtual
+// machine; it stays in the organization. It returns domain.ErrNotAllocated
+// when the address is allocated to nothing.
+func (s *Service) Unallocate(ctx context.Context, c Caller, l AddressLookup) error {
+	a, err := s.Address(ctx, c, l)
+	if err != nil {
+		return err
+	}
+	if err := s.store.AddressUnallocate(ctx, a.ID); err != nil {
+		return notFound(err, "ip_address")
+	}
+
+	s.log.InfoContext(ctx, "Address unallocated",
+		slog.String("address", a.Addr.String()), slog.String("ip_address_id", a.ID))
+	return nil
+}
+
+// DeleteAddress releases the address the lookup names from the
+// organization, allocated or not, and gives it back to its pool; the
+// record is gone afterwards.
+func (s *Service) DeleteAddress(ctx context.Context, c Caller, l AddressLookup) error {
+	a, err := s.Address(ctx, c, l)
+	if err != nil {
+		return err
+	}
+	if err := s.store.AddressDelete(ctx, a.ID); err != nil {
+		return notFound(err, "ip_address")
+	}
+
+	s.log.InfoContext(ctx, "Address deleted",
+		slog.String("address", a.Addr.String()), slog.String("ip_address_id", a.ID))
+	return nil
+}
