@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"runtime"
 	"testing"
 
 	"github.com/ipd/ipd/internal/domain"
@@ -107,6 +108,34 @@ func BenchmarkPoolCreate(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+			})
+		}
+	}
+}
+
+// BenchmarkInsertCeiling measures one-row insert transactions, one caller
+// at a time and from 16 and 64 at once: the most write transactions per
+// second the engine gives ipd on this machine, the ceiling to hold
+// allocation figures against.
+func BenchmarkInsertCeiling(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		for _, callers := range []int{1, 16, 64} {
+			b.Run(fmt.Sprintf("%s/callers=%d", engine, callers), func(b *testing.B) {
+				st := storetest.Open(b, engine)
+				ctx := context.Background()
+				if err := st.CreateScratchTable(ctx); err != nil {
+					b.Fatal(err)
+				}
+				b.SetParallelism(max(1, callers/runtime.GOMAXPROCS(0)))
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := st.InsertOneRow(ctx); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
 			})
 		}
 	}

@@ -73,3 +73,19 @@ func insertBatches(ctx context.Context, tx *sql.Tx, insert string, n int, row fu
 	}
 	return nil
 }
+
+// InsertOneRow runs one write transaction that inserts one row into a
+// scratch table, the cheapest durable write the engine can do, through
+// the same transaction machinery as every store write.
+func (s *Store) InsertOneRow(ctx context.Context) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO bench_rows (id) VALUES ($1)`, newID(""))
+		return err
+	})
+}
+
+// CreateScratchTable creates the table InsertOneRow writes to.
+func (s *Store) CreateScratchTable(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `CREATE TABLE bench_rows (id TEXT PRIMARY KEY)`)
+	return err
+}
