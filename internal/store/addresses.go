@@ -38,119 +38,135 @@ type AddressCreateParams struct {
 // out. Concurrent calls, from any number of processes sharing the database,
 // never return the same address.
 func (s *Store) AddressCreate(ctx context.Context, p AddressCreateParams) (domain.Address, error) {
-	id := newID(prefixAddress)
+	row := addressRow{id: newID(prefixAddress), params: p, created: unixSeconds(s.now())}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		pool, a, err := s.addressTake(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		return addressInsert(ctx, tx, id, p, pool, a, unixSeconds(s.now()))
+		return s.addressTake(ctx, tx, row)
 	})
 	if err != nil {
 		return domain.Address{}, translate(err, "create address in network "+p.NetworkID)
 	}
-	return s.AddressGet(ctx, id)
+	return s.AddressGet(ctx, row.id)
 }
 
-// addressTake locks and takes an address for p: the requested one, or the
-// first one a pool of the version hands out.
-func (s *Store) addressTake(ctx context.Context, tx *sql.Tx, p AddressCreateParams) (domain.Pool, netip.Addr, error) {
-	pools, err := poolList(ctx, tx, p.NetworkID)
+// addressRow is an address row waiting for its pool and address.
+type addressRow struct {
+	id      string
+	params  AddressCreateParams
+	created int64
+}
+
+// addressTake takes an address for row and inserts it: the requested
+// address, or the first one a pool of the version hands out, trying the
+// pools in order.
+func (s *Store) addressTake(ctx context.Context, tx *sql.Tx, row addressRow) error {
+	pools, err := poolList(ctx, tx, row.params.NetworkID)
 	if err != nil {
-		return domain.Pool{}, netip.Addr{}, err
+		return err
 	}
+	want := row.params.Addr
 	for _, pool := range pools {
-		if pool.Version() != p.Version {
+		switch {
+		case pool.Version() != row.params.Version:
+			continue
+		case want.IsValid() && pool.Allocatable(want):
+			return s.poolTakeAddrLocked(ctx, tx, pool.ID, row)
+		case want.IsValid():
 			continue
 		}
-		if p.Addr.IsValid() {
-			if !pool.Allocatable(p.Addr) {
-				continue
-			}
-			return pool, p.Addr, s.poolTakeAddrLocked(ctx, tx, pool, p.Addr)
-		}
-		a, ok, err := s.poolTakeLocked(ctx, tx, pool)
+		ok, err := s.poolTakeLocked(ctx, tx, pool.ID, row)
 		if err != nil || ok {
-			return pool, a, err
+			return err
 		}
 	}
-	if p.Addr.IsValid() {
-		return domain.Pool{}, netip.Addr{}, &domain.ValidationError{Messages: []string{
-			fmt.Sprintf("%s is not an address any pool of the network may hand out", p.Addr),
+	if want.IsValid() {
+		return &domain.ValidationError{Messages: []string{
+			fmt.Sprintf("%s is not an address any pool of the network may hand out", want),
 		}}
 	}
-	return domain.Pool{}, netip.Addr{}, domain.ErrExhausted
+	return domain.ErrExhausted
 }
 
-// poolTakeLocked locks pool and takes its next free address. An address
-// that the free space offers but that already has a row (which only a bug
-// or a hand-edited database could cause) stays taken out of the free space,
+// poolTakeLocked locks pool, takes its next free address and inserts row
+// with it, and reports false when the pool has none. An address that the
+// free space offers but that already has a row (which only a bug or a
+// hand-edited database could cause) stays taken out of the free space,
 // which is where it belongs, and the next one is tried.
-func (s *Store) poolTakeLocked(ctx context.Context, tx *sql.Tx, pool domain.Pool) (netip.Addr, bool, error) {
-	if err := s.poolLock(ctx, tx, pool.ID); err != nil {
-		return netip.Addr{}, false, err
+//
+// Everything between the lock and the commit is on the critical path of
+// every allocation in the pool, so it is kept to a few statements.
+func (s *Store) poolTakeLocked(ctx context.Context, tx *sql.Tx, poolID string, row addressRow) (bool, error) {
+	pool, err := s.poolLock(ctx, tx, poolID)
+	if err != nil {
+		return false, err
 	}
 	for {
 		a, ok, err := poolTake(ctx, tx, pool)
 		if err != nil || !ok {
-			return a, ok, err
+			return false, err
 		}
-		exists, err := addressExists(ctx, tx, pool.NetworkID, a)
-		if err != nil || !exists {
-			return a, true, err
+		inserted, err := addressInsert(ctx, tx, row, pool, a)
+		if err != nil || inserted {
+			return inserted, err
 		}
 	}
 }
 
-func (s *Store) poolTakeAddrLocked(ctx context.Context, tx *sql.Tx, pool domain.Pool, a netip.Addr) error {
-	if err := s.poolLock(ctx, tx, pool.ID); err != nil {
-		return err
-	}
-	ok, err := poolTakeAddr(ctx, tx, pool, a)
+// poolTakeAddrLocked locks pool, takes the address row asks for from it
+// and inserts row, or returns domain.ErrConflict when that address is
+// not free.
+func (s *Store) poolTakeAddrLocked(ctx context.Context, tx *sql.Tx, poolID string, row addressRow) error {
+	pool, err := s.poolLock(ctx, tx, poolID)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	a := row.params.Addr
+	free, err := poolTakeAddr(ctx, tx, pool, a)
+	if err != nil {
+		return err
+	}
+	if free {
+		free, err = addressInsert(ctx, tx, row, pool, a)
+	}
+	if err != nil {
+		return err
+	}
+	if !free {
 		return fmt.Errorf("address %s is not free: %w", a, domain.ErrConflict)
 	}
 	return nil
 }
 
-// poolLock serializes allocation in one pool until the transaction ends.
-func (s *Store) poolLock(ctx context.Context, tx *sql.Tx, poolID string) error {
-	var id string
-	if err := tx.QueryRowContext(ctx, s.dialect.lockPool, poolID).Scan(&id); err != nil {
-		return fmt.Errorf("lock pool %s: %w", poolID, err)
+// poolLock serializes allocation in one pool until the transaction ends,
+// and returns the pool as it stands under the lock.
+func (s *Store) poolLock(ctx context.Context, tx *sql.Tx, poolID string) (domain.Pool, error) {
+	row := tx.QueryRowContext(ctx, `SELECT `+poolColumns+` FROM pools p WHERE p.id = $1`+s.dialect.lockRow, poolID)
+	pool, err := scanPool(row)
+	if err != nil {
+		return domain.Pool{}, fmt.Errorf("lock pool %s: %w", poolID, err)
 	}
-	return nil
+	return pool, nil
 }
 
-func addressExists(ctx context.Context, tx *sql.Tx, networkID string, a netip.Addr) (bool, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ip_addresses WHERE network_id = $1 AND address = $2`,
-		networkID, a.String()).Scan(&n)
-	return n > 0, err
-}
-
-// addressInsert stores the address row and counts it in its pool. The
-// unique (network_id, address) constraint is the last line of defence
-// against handing an address out twice.
-func addressInsert(
-	ctx context.Context, tx *sql.Tx, id string, p AddressCreateParams, pool domain.Pool, a netip.Addr, created int64,
-) error {
+// addressInsert stores row with the address a of pool, and reports false,
+// storing nothing, when the network already has a row for a: the unique
+// (network_id, address) constraint is the last line of defence against
+// handing an address out twice. A trigger counts the row in its pool.
+func addressInsert(ctx context.Context, tx *sql.Tx, row addressRow, pool domain.Pool, a netip.Addr) (bool, error) {
+	p := row.params
 	var interfaceID any
 	if p.InterfaceID != "" {
 		interfaceID = p.InterfaceID
 	}
-	_, err := tx.ExecContext(ctx, `
+	res, err := tx.ExecContext(ctx, `
 		INSERT INTO ip_addresses (id, organization_id, network_id, pool_id, address, vip, label, interface_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		id, p.OrganizationID, p.NetworkID, pool.ID, a.String(), p.VIP, p.Label, interfaceID, created)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (network_id, address) DO NOTHING`,
+		row.id, p.OrganizationID, p.NetworkID, pool.ID, a.String(), p.VIP, p.Label, interfaceID, row.created)
 	if err != nil {
-		return err
+		return false, err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE pools SET allocated = allocated + 1 WHERE id = $1`, pool.ID)
-	return err
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // AddressDelete removes the address from its organization and gives it back
@@ -158,16 +174,11 @@ func addressInsert(
 // is no such address.
 func (s *Store) AddressDelete(ctx context.Context, id string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		// Reading the row by deleting it means that of two concurrent
+		// deletes only one finds it, so the address goes back once.
 		var poolID, text string
-		err := tx.QueryRowContext(ctx, `SELECT pool_id, address FROM ip_addresses WHERE id = $1`, id).
+		err := tx.QueryRowContext(ctx, `DELETE FROM ip_addresses WHERE id = $1 RETURNING pool_id, address`, id).
 			Scan(&poolID, &text)
-		if err != nil {
-			return err
-		}
-		if err := s.poolLock(ctx, tx, poolID); err != nil {
-			return err
-		}
-		pool, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolColumns+` FROM pools p WHERE p.id = $1`, poolID))
 		if err != nil {
 			return err
 		}
@@ -175,10 +186,8 @@ func (s *Store) AddressDelete(ctx context.Context, id string) error {
 		if err != nil {
 			return fmt.Errorf("decode address %s: %w", id, err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM ip_addresses WHERE id = $1`, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pools SET allocated = allocated - 1 WHERE id = $1`, poolID); err != nil {
+		pool, err := s.poolLock(ctx, tx, poolID)
+		if err != nil {
 			return err
 		}
 		return poolGiveBack(ctx, tx, pool, a)

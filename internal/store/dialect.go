@@ -32,26 +32,32 @@ type dialect struct {
 	// on PostgreSQL, which locks per pool instead.
 	writers *sync.Mutex
 
-	// lockPool locks one pool row until the transaction ends. On SQLite the
-	// write transaction already holds the database lock, so it only reads.
-	lockPool string
+	// lockRow ends a SELECT of one row so that it also locks the row until
+	// the transaction ends. SQLite needs nothing: its write transaction
+	// already holds the database lock.
+	lockRow string
 }
 
 func dialectFor(dsn string) *dialect {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return &dialect{
-			name:     "postgres",
-			goose:    goose.DialectPostgres,
-			lockPool: `SELECT id FROM pools WHERE id = $1 FOR UPDATE`,
+			name:    "postgres",
+			goose:   goose.DialectPostgres,
+			lockRow: ` FOR UPDATE`,
 		}
 	}
 	return &dialect{
-		name:     "sqlite",
-		goose:    goose.DialectSQLite3,
-		writers:  new(sync.Mutex),
-		lockPool: `SELECT id FROM pools WHERE id = $1`,
+		name:    "sqlite",
+		goose:   goose.DialectSQLite3,
+		writers: new(sync.Mutex),
 	}
 }
+
+// postgresMaxConns bounds each process's connections to PostgreSQL.
+// Allocations in one pool take turns anyway, so more would only queue on
+// the pool's lock, and replicas × postgresMaxConns must stay below the
+// server's max_connections (100 by default): four replicas fit.
+const postgresMaxConns = 16
 
 // open connects with the settings ipd relies on. SQLite runs in WAL mode so
 // that readers never wait for the writer, begins every transaction with
@@ -64,8 +70,8 @@ func (d *dialect) open(dsn string) (*sql.DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(32)
+		db.SetMaxOpenConns(postgresMaxConns)
+		db.SetMaxIdleConns(postgresMaxConns)
 		return db, nil
 	}
 

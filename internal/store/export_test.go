@@ -22,7 +22,7 @@ func (s *Store) FillPool(ctx context.Context, p domain.Pool, orgID string, used 
 	}
 	free := ipam.Subtract(p.FreeSpace(), holes)
 
-	return s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM pool_free_ranges WHERE pool_id = $1`, p.ID); err != nil {
 			return err
 		}
@@ -36,12 +36,16 @@ func (s *Store) FillPool(ctx context.Context, p domain.Pool, orgID string, used 
 			len(used), func(i int) []any {
 				return []any{newID(prefixAddress), orgID, p.NetworkID, p.ID, used[i].String(), int64(0)}
 			})
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE pools SET allocated = allocated + $2 WHERE id = $1`, p.ID, len(used))
 		return err
 	})
+	if err != nil {
+		return err
+	}
+
+	// A live database has statistics for its tables; without them the
+	// planner would judge the just-filled tables by their empty past.
+	_, err = s.db.ExecContext(ctx, `ANALYZE`)
+	return err
 }
 
 // insertBatches inserts n rows, whose values row(i) gives, a few hundred

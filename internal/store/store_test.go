@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -408,4 +409,42 @@ func TestOpenAwkwardPath(t *testing.T) {
 	storetest.OpenURL(t, path)
 	_, err := os.Stat(path)
 	require.NoError(t, err, "the database file is where the path says")
+}
+
+// TestAddressDeleteConcurrent deletes one address from many callers at
+// once: one succeeds, the rest find nothing, and the address goes back to
+// its pool once, so that the pool then hands out exactly what it holds.
+func TestAddressDeleteConcurrent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, engine string) {
+		t.Parallel()
+		b := setup(t, engine)
+		b.addPool(t, poolSpec{prefix: "10.0.0.0/29", reuse: ipam.Immediate})
+		taken := b.take(t, ipam.IPv4, 6)
+		victim, err := b.store.AddressGetByAddr(b.ctx, netip.MustParseAddr(taken[0]), "")
+		require.NoError(t, err)
+
+		errs := make([]error, 8)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() { errs[i] = b.store.AddressDelete(b.ctx, victim.ID) })
+		}
+		wg.Wait()
+
+		var deleted int
+		for _, err := range errs {
+			if err == nil {
+				deleted++
+				continue
+			}
+			require.ErrorIs(t, err, domain.ErrNotFound)
+		}
+		require.Equal(t, 1, deleted)
+		require.Equal(t, []string{taken[0]}, b.take(t, ipam.IPv4, 1))
+		_, err = b.create(ipam.IPv4, "")
+		require.ErrorIs(t, err, domain.ErrExhausted, "the address was given back once")
+		pools, err := b.store.PoolList(b.ctx, b.network.ID)
+		require.NoError(t, err)
+		require.EqualValues(t, 6, pools[0].Allocated, "the trigger kept the count")
+	})
 }
