@@ -42,6 +42,16 @@ type argSpec struct {
 	// argument set's schema id.
 	keys      []string
 	lookupSet string
+
+	// validations check an integer argument's value once it parsed.
+	validations []validation
+}
+
+// validation is a named rule an integer argument must meet; the name is
+// what production reports in the error's "errors" list.
+type validation struct {
+	name string
+	ok   func(n int) bool
 }
 
 // maxBodyBytes bounds a request body; no operation needs more.
@@ -272,13 +282,28 @@ func parseValue(ep *endpoint, spec argSpec, value any) (any, *apiError) {
 		if !ok {
 			return nil, errInvalidArgument(ep, spec, nil, "invalid_scalar")
 		}
-		return n, nil
+		return n, validate(ep, spec, n)
 	}
 	s, ok := value.(string)
 	if !ok {
 		return nil, errInvalidArgument(ep, spec, nil, "invalid_scalar")
 	}
 	return s, nil
+}
+
+// validate runs spec's validations on n and reports every one that
+// failed, as production does, or nil.
+func validate(ep *endpoint, spec argSpec, n int) *apiError {
+	var failed []string
+	for _, v := range spec.validations {
+		if !v.ok(n) {
+			failed = append(failed, v.name)
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	return errInvalidArgument(ep, spec, nil, "validation_errors", failed...)
 }
 
 // parseLookup validates a lookup object: exactly one of its keys must be
@@ -380,8 +405,8 @@ type invalidArgumentDetail struct {
 }
 
 // errInvalidArgument reports a bad value for spec, or for its lookup key
-// when key is set.
-func errInvalidArgument(ep *endpoint, spec argSpec, key *string, issue string) *apiError {
+// when key is set, with the names of the validations it failed, if any.
+func errInvalidArgument(ep *endpoint, spec argSpec, key *string, issue string, failed ...string) *apiError {
 	path := []string{spec.name}
 	argument := argumentDetail{
 		ID:          ep.id + "/BaseArgumentSet/" + camel(spec.name) + "Argument",
@@ -392,7 +417,7 @@ func errInvalidArgument(ep *endpoint, spec argSpec, key *string, issue string) *
 		path = append(path, *key)
 		argument = argumentDetail{ID: spec.lookupSet + "/" + camel(*key) + "Argument", Name: *key}
 	}
-	return errInvalidArgumentDetail(path, issue, nil, argument)
+	return errInvalidArgumentDetail(path, issue, failed, argument)
 }
 
 func errInvalidArgumentDetail(path []string, issue string, errs []string, argument argumentDetail) *apiError {

@@ -61,26 +61,26 @@ func endpoints() []*endpoint {
 	}
 }
 
-func ipAddressLookup(description string) argSpec {
+// lookupArg declares a required lookup argument: the object called name,
+// found by exactly one of keys, the first of which a path segment fills.
+// set is the lookup's schema name, as in "IPAddressLookup".
+func lookupArg(name, set, description string, keys ...string) argSpec {
 	return argSpec{
-		name:        "ip_address",
+		name:        name,
 		kind:        kindLookup,
 		required:    true,
 		description: description,
-		keys:        []string{"id", "address"},
-		lookupSet:   "CoreAPI/ArgumentSets/IPAddressLookup",
+		keys:        keys,
+		lookupSet:   "CoreAPI/ArgumentSets/" + set,
 	}
 }
 
+func ipAddressLookup(description string) argSpec {
+	return lookupArg("ip_address", "IPAddressLookup", description, "id", "address")
+}
+
 func interfaceLookup(description string) argSpec {
-	return argSpec{
-		name:        "virtual_machine_network_interface",
-		kind:        kindLookup,
-		required:    true,
-		description: description,
-		keys:        []string{"id"},
-		lookupSet:   "CoreAPI/ArgumentSets/VirtualMachineNetworkInterfaceLookup",
-	}
+	return lookupArg("virtual_machine_network_interface", "VirtualMachineNetworkInterfaceLookup", description, "id")
 }
 
 func addressVersionArg(description string) argSpec {

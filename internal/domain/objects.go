@@ -149,3 +149,15 @@ func (a Address) AddrWithMask() netip.Prefix {
 func (a Address) Version() ipam.Version {
 	return ipam.VersionOf(a.Addr)
 }
+
+// Page is one page of a list: Number counts from 1, and PerPage objects
+// make a page.
+type Page struct {
+	Number  int
+	PerPage int
+}
+
+// Offset returns how many objects come before the page.
+func (p Page) Offset() int {
+	return (p.Number - 1) * p.PerPage
+}

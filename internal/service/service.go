@@ -4,6 +4,7 @@
 package service
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"slices"
@@ -75,4 +76,15 @@ func notFound(err error, object string) error {
 		return &domain.NotFoundError{Object: object}
 	}
 	return err
+}
+
+// Organization returns the organization whose key ("id" or "sub_domain")
+// equals value, if it is the caller's. Any other organization is not
+// found, so that a token cannot learn which others exist.
+func (s *Service) Organization(ctx context.Context, c Caller, key, value string) (domain.Organization, error) {
+	org, err := s.store.OrganizationGetBy(ctx, key, value)
+	if err == nil && org.ID != c.OrganizationID() {
+		err = domain.ErrNotFound
+	}
+	return org, notFound(err, "organization")
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -329,4 +330,88 @@ func (s *Store) InterfaceAddresses(ctx context.Context, interfaceID string) ([]d
 	}
 	addrs, err := collect(rows, scanAddress)
 	return addrs, translate(err, "list addresses of interface "+interfaceID)
+}
+
+// AddressListParams selects a page of an organization's addresses.
+type AddressListParams struct {
+	OrganizationID string
+
+	// Allocated, when set, keeps only the allocated addresses (true) or
+	// only the unallocated ones (false).
+	Allocated *bool
+	Page      domain.Page
+}
+
+// AddressList returns a page of the organization's addresses, oldest
+// first, and how many there are in all.
+func (s *Store) AddressList(ctx context.Context, p AddressListParams) ([]domain.Address, int, error) {
+	where := `a.organization_id = $1`
+	switch {
+	case p.Allocated == nil:
+	case *p.Allocated:
+		where += ` AND a.interface_id IS NOT NULL`
+	default:
+		where += ` AND a.interface_id IS NULL`
+	}
+	addrs, total, err := listPage(ctx, s.db, p.Page, addressColumns, addressJoin, where, `a.created_at, a.id`,
+		scanAddress, p.OrganizationID)
+	return addrs, total, translate(err, "list addresses of "+p.OrganizationID)
+}
+
+// AddressListUnallocated returns the organization's unallocated addresses
+// of version v in the network, oldest first: those an interface on that
+// network could take.
+func (s *Store) AddressListUnallocated(
+	ctx context.Context, orgID, networkID string, v ipam.Version,
+) ([]domain.Address, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+`
+		WHERE a.organization_id = $1 AND a.network_id = $2 AND p.version = $3 AND a.interface_id IS NULL
+		ORDER BY a.created_at, a.id`, orgID, networkID, int(v))
+	if err != nil {
+		return nil, translate(err, "list unallocated addresses of "+orgID)
+	}
+	addrs, err := collect(rows, scanAddress)
+	return addrs, translate(err, "list unallocated addresses of "+orgID)
+}
+
+// VirtualMachineAddresses returns the addresses allocated to any
+// interface of the virtual machine, oldest first.
+func (s *Store) VirtualMachineAddresses(ctx context.Context, vmID string) ([]domain.Address, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+`
+		WHERE i.virtual_machine_id = $1 ORDER BY a.created_at, a.id`, vmID)
+	if err != nil {
+		return nil, translate(err, "list addresses of virtual machine "+vmID)
+	}
+	addrs, err := collect(rows, scanAddress)
+	return addrs, translate(err, "list addresses of virtual machine "+vmID)
+}
+
+// AddressUpdateParams are the fields of an address a customer may change;
+// nil leaves a field as it is.
+type AddressUpdateParams struct {
+	VIP   *bool
+	Label *string
+
+	// ReverseDNS sets the PTR name; "" returns to the default one.
+	ReverseDNS *string
+}
+
+// AddressUpdate changes the address's customer fields.
+func (s *Store) AddressUpdate(ctx context.Context, id string, p AddressUpdateParams) (domain.Address, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE ip_addresses SET
+			vip = COALESCE($2, vip), label = COALESCE($3, label), reverse_dns = COALESCE($4, reverse_dns)
+			WHERE id = $1`, id, p.VIP, p.Label, p.ReverseDNS)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, sql.ErrNoRows)
+		}
+		return nil
+	})
+	if err != nil {
+		return domain.Address{}, translate(err, "update address "+id)
+	}
+	return s.AddressGet(ctx, id)
 }

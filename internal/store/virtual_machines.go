@@ -108,3 +108,19 @@ func (s *Store) InterfaceGetByNetwork(ctx context.Context, vmID, networkID strin
 	i, err := scanInterface(row)
 	return i, translate(err, "get interface of "+vmID+" on "+networkID)
 }
+
+// VirtualMachineList returns a page of the organization's virtual
+// machines, oldest first, and how many there are in all.
+func (s *Store) VirtualMachineList(ctx context.Context, orgID string, page domain.Page) ([]domain.VirtualMachine, int, error) {
+	vms, total, err := listPage(ctx, s.db, page, virtualMachineColumns, virtualMachineJoin,
+		`v.organization_id = $1`, `v.created_at, v.id`, scanVirtualMachine, orgID)
+	return vms, total, translate(err, "list virtual machines of "+orgID)
+}
+
+// InterfaceList returns a page of the virtual machine's interfaces and
+// how many it has in all.
+func (s *Store) InterfaceList(ctx context.Context, vmID string, page domain.Page) ([]domain.Interface, int, error) {
+	ifaces, total, err := listPage(ctx, s.db, page, interfaceColumns, interfaceJoin,
+		`i.virtual_machine_id = $1`, `i.id`, scanInterface, vmID)
+	return ifaces, total, translate(err, "list interfaces of "+vmID)
+}
