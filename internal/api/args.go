@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/ipd/ipd/internal/ipam"
+	"github.com/ipd/ipd/internal/service"
 )
 
 // argKind is the type of an endpoint argument.
@@ -471,5 +472,29 @@ func optional(s string) *string {
 	if s == "" {
 		return nil
 	}
+	return &s
+}
+
+// lookupOf returns the lookup argument name in the service's form.
+func (a arguments) lookupOf(name string) service.Lookup {
+	l := a.lookup(name)
+	return service.Lookup{Key: l.key, Value: l.value}
+}
+
+// optionalBool returns a boolean argument, or nil when it was not given.
+func (a arguments) optionalBool(name string) *bool {
+	if !a.has(name) {
+		return nil
+	}
+	b := a.boolean(name)
+	return &b
+}
+
+// optionalString returns a string argument, or nil when it was not given.
+func (a arguments) optionalString(name string) *string {
+	if !a.has(name) {
+		return nil
+	}
+	s := a.str(name)
 	return &s
 }

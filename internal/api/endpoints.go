@@ -17,11 +17,50 @@ func endpoints() []*endpoint {
 	return []*endpoint{
 		{
 			method: http.MethodGet,
+			path:   "organizations/:organization/ip_addresses",
+			id:     "CoreAPI/Endpoints/Organizations/IPAddressesEndpoint",
+			scopes: scopesIPAddressesRead,
+			args: append([]argSpec{
+				organizationLookup("The organization to use when looking up IP addresses."),
+				{name: "allocated", kind: kindBool, description: "If true, only return allocated IP addresss. " +
+					"If false, only return unallocated IP addresses."},
+			}, pageArgs()...),
+			handle: listIPAddressesHandler,
+		},
+		{
+			method: http.MethodPost,
+			path:   "organizations/:organization/ip_addresses",
+			id:     "CoreAPI/Endpoints/Organizations/CreateIPAddressEndpoint",
+			scopes: scopesIPAddressesWrite,
+			args: []argSpec{
+				organizationLookup("The organization to create the IP address in"),
+				networkLookup("The network to allocate the IP address from"),
+				addressVersionArg("version", "The IP address version to create"),
+				{name: "vip", kind: kindBool, description: "Whether or not to set this address as a VIP"},
+				{name: "label", kind: kindString, description: "The label to give this address if setting it as a VIP"},
+			},
+			handle: createIPAddressHandler,
+		},
+		{
+			method: http.MethodGet,
 			path:   "ip_addresses/:ip_address",
 			id:     "CoreAPI/Endpoints/IPAddresses/InfoEndpoint",
 			scopes: scopesIPAddressesRead,
 			args:   []argSpec{ipAddressLookup("The IP address to find.")},
 			handle: getIPAddressHandler,
+		},
+		{
+			method: http.MethodPatch,
+			path:   "ip_addresses/:ip_address",
+			id:     "CoreAPI/Endpoints/IPAddresses/UpdateEndpoint",
+			scopes: scopesIPAddressesWrite,
+			args: []argSpec{
+				ipAddressLookup("The IP address to update"),
+				{name: "vip", kind: kindBool, description: "Whether or not to set this address as a VIP"},
+				{name: "label", kind: kindString, description: "The label to give this address if setting it as a VIP"},
+				{name: "reverse_dns", kind: kindString, description: "The reverse DNS to set for this IP address"},
+			},
+			handle: updateIPAddressHandler,
 		},
 		{
 			method: http.MethodDelete,
@@ -48,13 +87,35 @@ func endpoints() []*endpoint {
 			handle: getInterfaceHandler,
 		},
 		{
+			method: http.MethodGet,
+			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface/available_ips/:address_version",
+			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/AvailableIPsEndpoint",
+			scopes: scopesIPAddressesRead,
+			args: []argSpec{
+				interfaceLookup("The network interface to return the available IPs for"),
+				addressVersionArg("address_version", "The IP address version to return"),
+			},
+			handle: availableIPsHandler,
+		},
+		{
+			method: http.MethodPost,
+			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface/allocate_ip",
+			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/AllocateIPEndpoint",
+			scopes: scopesIPAddressesWrite,
+			args: []argSpec{
+				interfaceLookup("The network interface to allocate the IP to"),
+				ipAddressLookup("The IP address to allocate"),
+			},
+			handle: allocateIPHandler,
+		},
+		{
 			method: http.MethodPost,
 			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface/allocate_new_ip",
 			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/AllocateNewIPEndpoint",
 			scopes: scopesIPAddressesWrite,
 			args: []argSpec{
 				interfaceLookup("The network interface to allocate the new IP to"),
-				addressVersionArg("The IP address version to use for the new IP"),
+				addressVersionArg("address_version", "The IP address version to use for the new IP"),
 			},
 			handle: allocateNewIPHandler,
 		},
@@ -83,9 +144,18 @@ func interfaceLookup(description string) argSpec {
 	return lookupArg("virtual_machine_network_interface", "VirtualMachineNetworkInterfaceLookup", description, "id")
 }
 
-func addressVersionArg(description string) argSpec {
+func organizationLookup(description string) argSpec {
+	return lookupArg("organization", "OrganizationLookup", description, "id", "sub_domain")
+}
+
+func networkLookup(description string) argSpec {
+	return lookupArg("network", "NetworkLookup", description, "id", "permalink")
+}
+
+// addressVersionArg declares a required "ipv4" or "ipv6" argument.
+func addressVersionArg(name, description string) argSpec {
 	return argSpec{
-		name:        "address_version",
+		name:        name,
 		kind:        kindEnum,
 		required:    true,
 		description: description,

@@ -80,6 +80,14 @@ func errNoAllocation() *apiError {
 		"This IP address is not currently allocated to anything", nil)
 }
 
+func errValidation(messages []string) *apiError {
+	return newError(http.StatusUnprocessableEntity, "validation_error",
+		"A validation error occurred with the object that was being created/updated/deleted",
+		struct {
+			Errors []string `json:"errors"`
+		}{messages})
+}
+
 // errUnhandled is the response to a failure of ipd's own; like
 // production, it says nothing about the cause.
 func errUnhandled() *apiError {
@@ -95,6 +103,7 @@ var notFoundDescriptions = map[string]string{
 	"organization":    "No organization was found matching any of the criteria provided in the arguments",
 	"ip_address":      "No IP addresses were found matching any of the criteria provided in the arguments",
 	"virtual_machine": "No virtual machine was found matching any of the criteria provided in the arguments",
+	"interface":       "An interface could not be found for the specified network",
 	"virtual_machine_network_interface": "No network interface was found matching any of the criteria " +
 		"provided in the arguments",
 }
@@ -105,6 +114,7 @@ var notFoundDescriptions = map[string]string{
 func translateError(err error) *apiError {
 	var apiErr *apiError
 	var notFound *domain.NotFoundError
+	var invalid *domain.ValidationError
 	switch {
 	case errors.As(err, &apiErr):
 		return apiErr
@@ -118,6 +128,18 @@ func translateError(err error) *apiError {
 		return errNoAvailableAddresses()
 	case errors.Is(err, domain.ErrNotAllocated):
 		return errNoAllocation()
+	case errors.As(err, &invalid):
+		return errValidation(invalid.Messages)
+	case errors.Is(err, domain.ErrAlreadyAllocated):
+		return newError(http.StatusUnprocessableEntity, "ip_already_allocated",
+			"This IP address has already been allocated to another resource", nil)
+	case errors.Is(err, domain.ErrNotInNetwork):
+		return newError(http.StatusUnprocessableEntity, "invalid_ip",
+			"This IP address is not valid for this network interface.", nil)
+	case errors.Is(err, domain.ErrNoInterface):
+		return newError(http.StatusUnprocessableEntity, "no_interface_available",
+			"This virtual machine does not have a network interface that is compatible with the provided IP address",
+			nil)
 	}
 	return errUnhandled()
 }

@@ -71,7 +71,9 @@ type allocationJSON struct {
 	Value idName `json:"value"`
 }
 
-type interfaceJSON struct {
+// allocatedInterfaceJSON is an interface as allocate_ip and the
+// interface-on-a-network lookup show it.
+type allocatedInterfaceJSON struct {
 	ID             string      `json:"id"`
 	VirtualMachine idName      `json:"virtual_machine"`
 	Name           string      `json:"name"`
@@ -80,6 +82,11 @@ type interfaceJSON struct {
 	MACAddress     string      `json:"mac_address"`
 	State          string      `json:"state"`
 	IPAddresses    []idAddress `json:"ip_addresses"`
+}
+
+// interfaceJSON is an interface as GET shows it.
+type interfaceJSON struct {
+	allocatedInterfaceJSON
 
 	// TODO: ipd keeps no speed profiles, so speed_profile, an object in
 	// production, is always null until interfaces carry one.
@@ -166,7 +173,7 @@ func presentInterface(i domain.Interface, addrs []domain.Address) interfaceJSON 
 	for n, a := range addrs {
 		ips[n] = idAddress{ID: a.ID, Address: a.Addr.String()}
 	}
-	return interfaceJSON{
+	return interfaceJSON{allocatedInterfaceJSON: allocatedInterfaceJSON{
 		ID:             i.ID,
 		VirtualMachine: idName{ID: i.VirtualMachine.ID, Name: i.VirtualMachine.Name},
 		Name:           i.Name(),
@@ -174,5 +181,5 @@ func presentInterface(i domain.Interface, addrs []domain.Address) interfaceJSON 
 		MACAddress:     i.MACAddress,
 		State:          i.State,
 		IPAddresses:    ips,
-	}
+	}}
 }

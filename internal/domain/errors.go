@@ -29,6 +29,10 @@ var (
 	// network.
 	ErrNotInNetwork = errors.New("address not in the interface's network")
 
+	// ErrNoInterface means the virtual machine has no interface on the
+	// address's network.
+	ErrNoInterface = errors.New("no interface on the address's network")
+
 	// ErrPermissionDenied means the object exists but belongs to another
 	// organization than the caller's.
 	ErrPermissionDenied = errors.New("permission denied")

@@ -35,13 +35,8 @@ func (s *Service) AllocateNewIP(ctx context.Context, c Caller, interfaceID strin
 		Version:        v,
 		InterfaceID:    iface.ID,
 	})
-	if errors.Is(err, domain.ErrExhausted) {
-		s.log.WarnContext(ctx, "Network has no free address",
-			slog.String("network_id", iface.Network.ID), slog.String("version", v.String()))
-		return domain.Address{}, err
-	}
 	if err != nil {
-		return domain.Address{}, fmt.Errorf("allocate new %s address to %s: %w", v, iface.ID, err)
+		return domain.Address{}, s.allocationFailed(ctx, err, iface.Network.ID, v)
 	}
 
 	s.log.InfoContext(ctx, "Address allocated",
@@ -120,4 +115,143 @@ func (s *Service) DeleteAddress(ctx context.Context, c Caller, l AddressLookup) 
 	s.log.InfoContext(ctx, "Address deleted",
 		slog.String("address", a.Addr.String()), slog.String("ip_address_id", a.ID))
 	return nil
+}
+
+// CreateAddressParams describes a new, unallocated address.
+type CreateAddressParams struct {
+	// Organization and Network name the owner and the network by one of
+	// their lookup keys: "id" or "sub_domain", and "id" or "permalink".
+	Organization, Network Lookup
+	Version               ipam.Version
+	VIP                   bool
+	Label                 string
+}
+
+// Lookup names an object by one of its lookup keys.
+type Lookup struct {
+	Key, Value string
+}
+
+// CreateAddress takes a free address of the version from the network and
+// adds it, unallocated, to the caller's organization. A VIP needs a label.
+func (s *Service) CreateAddress(ctx context.Context, c Caller, p CreateAddressParams) (domain.Address, error) {
+	org, err := s.Organization(ctx, c, p.Organization.Key, p.Organization.Value)
+	if err != nil {
+		return domain.Address{}, err
+	}
+	network, err := s.store.NetworkGetBy(ctx, p.Network.Key, p.Network.Value)
+	if err != nil {
+		return domain.Address{}, notFound(err, "network")
+	}
+	if p.VIP && p.Label == "" {
+		return domain.Address{}, &domain.ValidationError{Messages: []string{"Label can't be blank"}}
+	}
+
+	a, err := s.store.AddressCreate(ctx, store.AddressCreateParams{
+		OrganizationID: org.ID, NetworkID: network.ID, Version: p.Version, VIP: p.VIP, Label: p.Label,
+	})
+	if err != nil {
+		return domain.Address{}, s.allocationFailed(ctx, err, network.ID, p.Version)
+	}
+
+	s.log.InfoContext(ctx, "Address created",
+		slog.String("address", a.Addr.String()), slog.String("ip_address_id", a.ID),
+		slog.String("organization_id", org.ID))
+	return a, nil
+}
+
+// allocationFailed logs a network running dry, which an operator needs
+// to hear about, and passes err on.
+func (s *Service) allocationFailed(ctx context.Context, err error, networkID string, v ipam.Version) error {
+	if errors.Is(err, domain.ErrExhausted) {
+		s.log.WarnContext(ctx, "Network has no free address",
+			slog.String("network_id", networkID), slog.String("version", v.String()))
+		return err
+	}
+	return fmt.Errorf("create %s address in %s: %w", v, networkID, err)
+}
+
+// UpdateAddressParams are the changes to an address; nil leaves a field
+// as it is. An empty Label clears it; an empty ReverseDNS returns to the
+// default name.
+type UpdateAddressParams struct {
+	VIP        *bool
+	Label      *string
+	ReverseDNS *string
+}
+
+// UpdateAddress changes the VIP flag, label or reverse DNS name of the
+// caller's address. A VIP needs a label, and a reverse DNS name must be a
+// valid host name.
+func (s *Service) UpdateAddress(ctx context.Context, c Caller, l AddressLookup, p UpdateAddressParams) (domain.Address, error) {
+	a, err := s.Address(ctx, c, l)
+	if err != nil {
+		return domain.Address{}, err
+	}
+	if err := validateUpdate(a, p); err != nil {
+		return domain.Address{}, err
+	}
+
+	updated, err := s.store.AddressUpdate(ctx, a.ID, store.AddressUpdateParams(p))
+	if err != nil {
+		return domain.Address{}, notFound(err, "ip_address")
+	}
+	return updated, nil
+}
+
+// validateUpdate reports every problem the update would leave a, or nil.
+func validateUpdate(a domain.Address, p UpdateAddressParams) error {
+	vip, label := a.VIP, a.Label
+	if p.VIP != nil {
+		vip = *p.VIP
+	}
+	if p.Label != nil {
+		label = *p.Label
+	}
+	var problems []string
+	if vip && label == "" {
+		problems = append(problems, "Label can't be blank")
+	}
+	if p.ReverseDNS != nil && *p.ReverseDNS != "" && !isHostname(*p.ReverseDNS) {
+		problems = append(problems, "Reverse DNS is not a valid hostname")
+	}
+	if len(problems) > 0 {
+		return &domain.ValidationError{Messages: problems}
+	}
+	return nil
+}
+
+// isHostname reports whether name is a DNS host name: dot-separated
+// labels of 1 to 63 letters, digits, hyphens or underscores, not starting
+// or ending with a hyphen, 253 characters at most, with an optional final
+// dot.
+func isHostname(name string) bool {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(name, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Addresses returns a page of the organization's addresses, all of them
+// or, when allocated is set, only the allocated or unallocated ones, and
+// how many there are in all.
+func (s *Service) Addresses(
+	ctx context.Context, c Caller, org Lookup, allocated *bool, page domain.Page,
+) ([]domain.Address, int, error) {
+	o, err := s.Organization(ctx, c, org.Key, org.Value)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.store.AddressList(ctx, store.AddressListParams{OrganizationID: o.ID, Allocated: allocated, Page: page})
 }
