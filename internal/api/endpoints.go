@@ -80,6 +80,45 @@ func endpoints() []*endpoint {
 		},
 		{
 			method: http.MethodGet,
+			path:   "organizations/:organization/virtual_machines",
+			id:     "CoreAPI/Endpoints/Organizations/VirtualMachinesEndpoint",
+			scopes: scopesVirtualMachinesRead,
+			args:   append([]argSpec{organizationLookup("The organization to list virtual machines of")}, pageArgs()...),
+			handle: listVirtualMachinesHandler,
+		},
+		{
+			method: http.MethodPost,
+			path:   "virtual_machines/:virtual_machine/allocate_ip",
+			id:     "CoreAPI/Endpoints/VirtualMachines/AllocateIPEndpoint",
+			scopes: scopesIPAddressesWrite,
+			args: []argSpec{
+				virtualMachineLookup("The virtual machine to allocate the IP address to"),
+				ipAddressLookup("The IP address to allocate"),
+			},
+			handle: allocateIPToVirtualMachineHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "virtual_machines/:virtual_machine/network_interfaces",
+			id:     "CoreAPI/Endpoints/VirtualMachines/NetworkInterfacesEndpoint",
+			scopes: scopesVirtualMachinesRead,
+			args: append([]argSpec{virtualMachineLookup("The virtual machine to list the network interfaces of")},
+				pageArgs()...),
+			handle: listInterfacesHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "virtual_machines/:virtual_machine/networks/:network/interface",
+			id:     "CoreAPI/Endpoints/VirtualMachines/NetworkInterfaceEndpoint",
+			scopes: scopesVirtualMachinesRead,
+			args: []argSpec{
+				virtualMachineLookup("The virtual machine to find the interface of"),
+				networkLookup("The network to find the interface on"),
+			},
+			handle: interfaceOnNetworkHandler,
+		},
+		{
+			method: http.MethodGet,
 			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface",
 			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/InfoEndpoint",
 			scopes: scopesVirtualMachinesRead,
@@ -146,6 +185,10 @@ func interfaceLookup(description string) argSpec {
 
 func organizationLookup(description string) argSpec {
 	return lookupArg("organization", "OrganizationLookup", description, "id", "sub_domain")
+}
+
+func virtualMachineLookup(description string) argSpec {
+	return lookupArg("virtual_machine", "VirtualMachineLookup", description, "id", "fqdn")
 }
 
 func networkLookup(description string) argSpec {

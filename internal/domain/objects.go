@@ -71,7 +71,7 @@ type VirtualMachine struct {
 	OrganizationID string
 	Name           string
 	Hostname       string
-	DataCenterID   string
+	DataCenter     DataCenter
 	CreatedAt      time.Time
 
 	// FQDN is the hostname in the organization's infrastructure domain.

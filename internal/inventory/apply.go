@@ -229,7 +229,7 @@ func (a *applier) virtualMachine(org domain.Organization, v VirtualMachine) erro
 		},
 		func() (domain.VirtualMachine, error) {
 			return a.st.VirtualMachineCreate(a.ctx, domain.VirtualMachine{
-				OrganizationID: org.ID, Name: v.Name, Hostname: v.Hostname, DataCenterID: dc.ID,
+				OrganizationID: org.ID, Name: v.Name, Hostname: v.Hostname, DataCenter: dc,
 			})
 		})
 	if err != nil {

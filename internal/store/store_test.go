@@ -44,7 +44,7 @@ func setup(t testing.TB, engine string) *bundle {
 		InfrastructureDomain: "acme.katapult.cloud"})
 	require.NoError(t, err)
 	vm, err := st.VirtualMachineCreate(ctx, domain.VirtualMachine{OrganizationID: org.ID, Name: "web-1",
-		Hostname: "web-1", DataCenterID: dc.ID})
+		Hostname: "web-1", DataCenter: dc})
 	require.NoError(t, err)
 	iface, err := st.InterfaceCreate(ctx, domain.Interface{VirtualMachineID: vm.ID, Network: network,
 		MACAddress: "3a:00:00:00:00:01", State: "attached"})

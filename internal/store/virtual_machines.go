@@ -16,7 +16,7 @@ func (s *Store) VirtualMachineCreate(ctx context.Context, vm domain.VirtualMachi
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO virtual_machines (id, organization_id, name, hostname, data_center_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`,
-			vm.ID, vm.OrganizationID, vm.Name, vm.Hostname, vm.DataCenterID, unixSeconds(vm.CreatedAt))
+			vm.ID, vm.OrganizationID, vm.Name, vm.Hostname, vm.DataCenter.ID, unixSeconds(vm.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -25,14 +25,31 @@ func (s *Store) VirtualMachineCreate(ctx context.Context, vm domain.VirtualMachi
 	return s.VirtualMachineGetBy(ctx, "id", vm.ID)
 }
 
-const virtualMachineColumns = `v.id, v.organization_id, v.name, v.hostname, v.data_center_id, v.created_at,
-	v.hostname || '.' || o.infrastructure_domain`
-const virtualMachineJoin = `virtual_machines v JOIN organizations o ON o.id = v.organization_id`
+const virtualMachineColumns = `v.id, v.organization_id, v.name, v.hostname, v.created_at,
+	v.hostname || '.' || o.infrastructure_domain,
+	vd.id, vd.name, vd.permalink, vc.id, vc.name, vc.iso_code2, vc.iso_code3, vc.time_zone, vc.eu`
+
+// virtualMachineJoins joins a virtual machine v to its organization and
+// data center; the data center and its country take the aliases vd and
+// vc, since the tables may appear again for a network.
+const virtualMachineJoins = `JOIN organizations o ON o.id = v.organization_id
+	JOIN data_centers vd ON vd.id = v.data_center_id
+	JOIN countries vc ON vc.id = vd.country_id`
+const virtualMachineJoin = `virtual_machines v ` + virtualMachineJoins
+
+// virtualMachineDest returns where the columns of virtualMachineColumns
+// scan to, with created for the creation time in Unix seconds.
+func virtualMachineDest(vm *domain.VirtualMachine, created *int64) []any {
+	d := &vm.DataCenter
+	c := &d.Country
+	return []any{&vm.ID, &vm.OrganizationID, &vm.Name, &vm.Hostname, created, &vm.FQDN,
+		&d.ID, &d.Name, &d.Permalink, &c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU}
+}
 
 func scanVirtualMachine(row interface{ Scan(...any) error }) (domain.VirtualMachine, error) {
 	var vm domain.VirtualMachine
 	var created int64
-	err := row.Scan(&vm.ID, &vm.OrganizationID, &vm.Name, &vm.Hostname, &vm.DataCenterID, &created, &vm.FQDN)
+	err := row.Scan(virtualMachineDest(&vm, &created)...)
 	vm.CreatedAt = unixTime(created)
 	return vm, err
 }
@@ -71,7 +88,7 @@ func (s *Store) InterfaceCreate(ctx context.Context, i domain.Interface) (domain
 const interfaceColumns = `i.id, i.mac_address, i.state, ` + virtualMachineColumns + `, ` + networkColumns
 const interfaceJoin = `interfaces i
 	JOIN virtual_machines v ON v.id = i.virtual_machine_id
-	JOIN organizations o ON o.id = v.organization_id
+	` + virtualMachineJoins + `
 	JOIN networks n ON n.id = i.network_id
 	JOIN data_centers d ON d.id = n.data_center_id
 	JOIN countries c ON c.id = d.country_id`
@@ -79,16 +96,16 @@ const interfaceJoin = `interfaces i
 func scanInterface(row interface{ Scan(...any) error }) (domain.Interface, error) {
 	var i domain.Interface
 	var created int64
-	vm, n := &i.VirtualMachine, &i.Network
+	n := &i.Network
 	d := &n.DataCenter
 	c := &d.Country
-	err := row.Scan(&i.ID, &i.MACAddress, &i.State,
-		&vm.ID, &vm.OrganizationID, &vm.Name, &vm.Hostname, &vm.DataCenterID, &created, &vm.FQDN,
+	dest := append([]any{&i.ID, &i.MACAddress, &i.State}, virtualMachineDest(&i.VirtualMachine, &created)...)
+	err := row.Scan(append(dest,
 		&n.ID, &n.Name, &n.Permalink, &n.Default,
 		&d.ID, &d.Name, &d.Permalink,
-		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU)
-	vm.CreatedAt = unixTime(created)
-	i.VirtualMachineID = vm.ID
+		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU)...)
+	i.VirtualMachine.CreatedAt = unixTime(created)
+	i.VirtualMachineID = i.VirtualMachine.ID
 	return i, err
 }
 

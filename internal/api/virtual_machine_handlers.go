@@ -1,0 +1,159 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/service"
+)
+
+// zoneJSON is a virtual machine's zone. ipd models one zone per data
+// center, named after it, with an ID derived from the data center's.
+type zoneJSON struct {
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Permalink  string        `json:"permalink"`
+	DataCenter dataCenterRef `json:"data_center"`
+}
+
+// dataCenterRef is a data center nested without its country.
+type dataCenterRef struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Permalink string `json:"permalink"`
+}
+
+func presentZone(d domain.DataCenter) zoneJSON {
+	_, suffix, _ := strings.Cut(d.ID, "_")
+	return zoneJSON{
+		ID:         "zone_" + suffix,
+		Name:       d.Name,
+		Permalink:  d.Permalink,
+		DataCenter: dataCenterRef{ID: d.ID, Name: d.Name, Permalink: d.Permalink},
+	}
+}
+
+type addressOnly struct {
+	Address string `json:"address"`
+}
+
+// virtualMachineListItemJSON is a virtual machine as an organization's
+// list shows it; ipd knows no packages or GPUs, so those are null.
+type virtualMachineListItemJSON struct {
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	Hostname    string        `json:"hostname"`
+	FQDN        string        `json:"fqdn"`
+	CreatedAt   int64         `json:"created_at"`
+	Zone        zoneJSON      `json:"zone"`
+	Package     *idName       `json:"package"`
+	GPUType     *idName       `json:"gpu_type"`
+	IPAddresses []addressOnly `json:"ip_addresses"`
+}
+
+type virtualMachineListResponse struct {
+	Pagination      paginationJSON               `json:"pagination"`
+	VirtualMachines []virtualMachineListItemJSON `json:"virtual_machines"`
+}
+
+// listVirtualMachinesHandler serves GET organizations/:organization/virtual_machines.
+func listVirtualMachinesHandler(h *Handler, c *call) (any, error) {
+	page := c.args.page()
+	vms, total, err := h.svc.VirtualMachines(c.ctx, c.caller, c.args.lookupOf("organization"), page)
+	if err != nil {
+		return nil, err
+	}
+
+	items := make([]virtualMachineListItemJSON, len(vms))
+	for i, vm := range vms {
+		ips := make([]addressOnly, len(vm.Addresses))
+		for n, a := range vm.Addresses {
+			ips[n] = addressOnly{Address: a.Addr.String()}
+		}
+		items[i] = virtualMachineListItemJSON{
+			ID:          vm.ID,
+			Name:        vm.Name,
+			Hostname:    vm.Hostname,
+			FQDN:        vm.FQDN,
+			CreatedAt:   vm.CreatedAt.Unix(),
+			Zone:        presentZone(vm.DataCenter),
+			IPAddresses: ips,
+		}
+	}
+	return virtualMachineListResponse{Pagination: presentPagination(page, total), VirtualMachines: items}, nil
+}
+
+// allocateIPToVirtualMachineHandler serves POST virtual_machines/:virtual_machine/allocate_ip.
+func allocateIPToVirtualMachineHandler(h *Handler, c *call) (any, error) {
+	a, err := h.svc.AllocateIPToVirtualMachine(c.ctx, c.caller, c.args.lookupOf("virtual_machine"),
+		addressLookup(c.args.lookup("ip_address")))
+	if err != nil {
+		return nil, err
+	}
+	return ipAddressResponse{IPAddress: h.presentAddress(a)}, nil
+}
+
+// interfaceAddressJSON is an address as an interface list shows it.
+type interfaceAddressJSON struct {
+	ID              string `json:"id"`
+	Address         string `json:"address"`
+	ReverseDNS      string `json:"reverse_dns"`
+	AddressWithMask string `json:"address_with_mask"`
+}
+
+type interfaceListItemJSON struct {
+	ID             string                 `json:"id"`
+	Name           string                 `json:"name"`
+	Network        idName                 `json:"network"`
+	VirtualNetwork *idName                `json:"virtual_network"`
+	IPAddresses    []interfaceAddressJSON `json:"ip_addresses"`
+}
+
+type interfaceListResponse struct {
+	Pagination paginationJSON          `json:"pagination"`
+	Interfaces []interfaceListItemJSON `json:"virtual_machine_network_interfaces"`
+}
+
+// listInterfacesHandler serves GET virtual_machines/:virtual_machine/network_interfaces.
+func listInterfacesHandler(h *Handler, c *call) (any, error) {
+	page := c.args.page()
+	ifaces, total, err := h.svc.Interfaces(c.ctx, c.caller, c.args.lookupOf("virtual_machine"), page)
+	if err != nil {
+		return nil, err
+	}
+
+	items := make([]interfaceListItemJSON, len(ifaces))
+	for i, iface := range ifaces {
+		items[i] = h.presentInterfaceListItem(iface)
+	}
+	return interfaceListResponse{Pagination: presentPagination(page, total), Interfaces: items}, nil
+}
+
+func (h *Handler) presentInterfaceListItem(iface service.InterfaceListing) interfaceListItemJSON {
+	ips := make([]interfaceAddressJSON, len(iface.Addresses))
+	for n, a := range iface.Addresses {
+		ips[n] = interfaceAddressJSON{
+			ID:              a.ID,
+			Address:         a.Addr.String(),
+			ReverseDNS:      h.svc.ReverseDNS(a),
+			AddressWithMask: a.AddrWithMask().String(),
+		}
+	}
+	return interfaceListItemJSON{
+		ID:          iface.ID,
+		Name:        iface.Name(),
+		Network:     idName{ID: iface.Network.ID, Name: iface.Network.Name},
+		IPAddresses: ips,
+	}
+}
+
+// interfaceOnNetworkHandler serves GET
+// virtual_machines/:virtual_machine/networks/:network/interface.
+func interfaceOnNetworkHandler(h *Handler, c *call) (any, error) {
+	iface, addrs, err := h.svc.InterfaceOnNetwork(c.ctx, c.caller, c.args.lookupOf("virtual_machine"),
+		c.args.lookupOf("network"))
+	if err != nil {
+		return nil, err
+	}
+	return allocatedInterfaceResponse{Interface: presentInterface(iface, addrs).allocatedInterfaceJSON}, nil
+}
