@@ -65,7 +65,7 @@ organizations:
 
 // env is a running API over a store loaded with testInventory.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *store.Store
 	svc   *service.Service
 	url   string
@@ -81,14 +81,14 @@ type env struct {
 }
 
 // newEnv starts the API on a fresh database of engine.
-func newEnv(t *testing.T, engine string) *env {
+func newEnv(t testing.TB, engine string) *env {
 	t.Helper()
 	return newEnvAt(t, storetest.URL(t, engine), true)
 }
 
 // newEnvAt starts the API on the database at dbURL, loading the inventory
 // first when load is set.
-func newEnvAt(t *testing.T, dbURL string, load bool) *env {
+func newEnvAt(t testing.TB, dbURL string, load bool) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.OpenURL(t, dbURL)
@@ -116,7 +116,7 @@ var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // startServer serves the API over svc until the test ends and returns its
 // URL.
-func startServer(t *testing.T, svc *service.Service) string {
+func startServer(t testing.TB, svc *service.Service) string {
 	server := httptest.NewServer(api.New(svc, discardLog))
 	t.Cleanup(server.Close)
 	return server.URL
@@ -124,7 +124,7 @@ func startServer(t *testing.T, svc *service.Service) string {
 
 // startReplica starts one more API server with a store of its own on the
 // database at dbURL, as another ipd process would, and returns its URL.
-func startReplica(t *testing.T, dbURL string) string {
+func startReplica(t testing.TB, dbURL string) string {
 	st := storetest.OpenURL(t, dbURL)
 	return startServer(t, service.New(st, discardLog, service.Config{}))
 }
