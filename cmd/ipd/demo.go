@@ -48,12 +48,13 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer st.Close()
 
 	log := newLogger(stderr)
-	secret, interfaceID, err := loadDemo(ctx, st, service.New(st, log, service.Config{}))
+	svc := service.New(st, log, flags.service)
+	secret, interfaceID, err := loadDemo(ctx, st, svc)
 	if err != nil {
 		return err
 	}
 
-	return serve(ctx, log, st, flags.listen, func(addr string) {
+	return serve(ctx, log, svc, flags.listen, func(addr string) {
 		printDemo(stdout, flags.database, addr, secret, interfaceID)
 	})
 }

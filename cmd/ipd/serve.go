@@ -20,11 +20,16 @@ import (
 type serverFlags struct {
 	listen   string
 	database string
+	service  service.Config
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultDatabase, databaseHelp string) {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address to serve the API on")
 	fs.StringVar(&f.database, "database", defaultDatabase, databaseHelp)
+	fs.StringVar(&f.service.ReverseDNSDomainIPv4, "reverse-dns-ipv4", service.DefaultReverseDNSDomainIPv4,
+		"zone of an IPv4 address's default reverse DNS name, a-b-c-d.ZONE")
+	fs.StringVar(&f.service.ReverseDNSDomainIPv6, "reverse-dns-ipv6", service.DefaultReverseDNSDomainIPv6,
+		"zone of an IPv6 address's default reverse DNS name, its compressed form with dashes for colons")
 }
 
 const databaseHelp = "SQLite file path, or a postgres:// URL"
@@ -45,7 +50,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 
-	return serve(ctx, log, st, flags.listen, nil)
+	return serve(ctx, log, service.New(st, log, flags.service), flags.listen, nil)
 }
 
 func newLogger(w io.Writer) *slog.Logger {
@@ -59,18 +64,18 @@ const shutdownTimeout = 30 * time.Second
 // serve answers API requests on listen until ctx is done, then stops
 // accepting connections and lets in-flight requests finish. It calls
 // listening, when set, with the address it listens on.
-func serve(ctx context.Context, log *slog.Logger, st *store.Store, listen string, listening func(addr string)) error {
+func serve(ctx context.Context, log *slog.Logger, svc *service.Service, listen string, listening func(addr string)) error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", listen, err)
 	}
 	srv := &http.Server{
-		Handler:           newMux(log, st),
+		Handler:           newMux(log, svc),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
-	log.Info("Serving", slog.String("address", ln.Addr().String()), slog.String("database", st.Engine()))
+	log.Info("Serving", slog.String("address", ln.Addr().String()), slog.String("database", svc.Engine()))
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
@@ -95,8 +100,7 @@ func serve(ctx context.Context, log *slog.Logger, st *store.Store, listen string
 }
 
 // newMux routes the API below its prefix; every other path is not ipd's.
-func newMux(log *slog.Logger, st *store.Store) http.Handler {
-	svc := service.New(st, log, service.Config{})
+func newMux(log *slog.Logger, svc *service.Service) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix+"/", api.New(svc, log))
 	return mux

@@ -4,6 +4,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -35,16 +36,24 @@ type Service struct {
 	now    func() time.Time
 }
 
+// The default reverse DNS zones, production's for its London ranges.
+const (
+	DefaultReverseDNSDomainIPv4 = "rdns.katapult.io"
+	DefaultReverseDNSDomainIPv6 = "rdns.k.io"
+)
+
 // New returns a Service over st that logs to log. Empty Config fields take
 // their defaults.
 func New(st *store.Store, log *slog.Logger, config Config) *Service {
-	if config.ReverseDNSDomainIPv4 == "" {
-		config.ReverseDNSDomainIPv4 = "rdns.katapult.io"
-	}
-	if config.ReverseDNSDomainIPv6 == "" {
-		config.ReverseDNSDomainIPv6 = "rdns.k.io"
-	}
+	config.ReverseDNSDomainIPv4 = cmp.Or(config.ReverseDNSDomainIPv4, DefaultReverseDNSDomainIPv4)
+	config.ReverseDNSDomainIPv6 = cmp.Or(config.ReverseDNSDomainIPv6, DefaultReverseDNSDomainIPv6)
 	return &Service{store: st, log: log, config: config, now: time.Now}
+}
+
+// Engine returns the database engine the service runs on: "sqlite" or
+// "postgres".
+func (s *Service) Engine() string {
+	return s.store.Engine()
 }
 
 // Caller is the authenticated identity an operation runs for: an API
