@@ -7,6 +7,7 @@ import "net/http"
 var (
 	scopesIPAddressesRead     = []string{"ip_addresses", "ip_addresses:read"}
 	scopesIPAddressesWrite    = []string{"ip_addresses"}
+	scopesOrganizationsRead   = []string{"organizations:read"}
 	scopesVirtualMachinesRead = []string{"virtual_machines", "virtual_machines:read"}
 )
 
@@ -15,6 +16,69 @@ var (
 // segment may carry.
 func endpoints() []*endpoint {
 	return []*endpoint{
+		{
+			method: http.MethodGet,
+			path:   "countries",
+			id:     "CoreAPI/Endpoints/Countries/ListEndpoint",
+			args:   pageArgs(),
+			handle: listCountriesHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "countries/:country",
+			id:     "CoreAPI/Endpoints/Countries/InfoEndpoint",
+			args:   []argSpec{countryLookup("The country to return.")},
+			handle: getCountryHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "data_centers",
+			id:     "CoreAPI/Endpoints/DataCenters/ListEndpoint",
+			handle: listDataCentersHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "data_centers/:data_center",
+			id:     "CoreAPI/Endpoints/DataCenters/InfoEndpoint",
+			args:   []argSpec{dataCenterLookup("")},
+			handle: getDataCenterHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "data_centers/:data_center/default_network",
+			id:     "CoreAPI/Endpoints/DataCenters/DefaultNetworkEndpoint",
+			args:   []argSpec{dataCenterLookup("")},
+			handle: getDefaultNetworkHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "networks/:network",
+			id:     "CoreAPI/Endpoints/Networks/InfoEndpoint",
+			args:   []argSpec{networkLookup("The network to return.")},
+			handle: getNetworkHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "organizations/:organization/available_networks",
+			id:     "CoreAPI/Endpoints/Networks/ListEndpoint",
+			args:   []argSpec{organizationLookup("")},
+			handle: listAvailableNetworksHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "organizations",
+			id:     "CoreAPI/Endpoints/Organizations/ListEndpoint",
+			scopes: scopesOrganizationsRead,
+			handle: listOrganizationsHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "organizations/:organization",
+			id:     "CoreAPI/Endpoints/Organizations/InfoEndpoint",
+			scopes: scopesOrganizationsRead,
+			args:   []argSpec{organizationLookup("")},
+			handle: getOrganizationHandler,
+		},
 		{
 			method: http.MethodGet,
 			path:   "organizations/:organization/ip_addresses",
@@ -158,6 +222,12 @@ func endpoints() []*endpoint {
 			},
 			handle: allocateNewIPHandler,
 		},
+		{
+			method: http.MethodGet,
+			path:   "users/current",
+			id:     "CoreAPI/Endpoints/Users/CurrentEndpoint",
+			handle: getCurrentUserHandler,
+		},
 	}
 }
 
@@ -175,6 +245,22 @@ func lookupArg(name, set, description string, keys ...string) argSpec {
 	}
 }
 
+func countryLookup(description string) argSpec {
+	return lookupArg("country", "CountryLookup", description, "id", "iso_code2", "iso_code3")
+}
+
+func dataCenterLookup(description string) argSpec {
+	return lookupArg("data_center", "DataCenterLookup", description, "id", "permalink")
+}
+
+func networkLookup(description string) argSpec {
+	return lookupArg("network", "NetworkLookup", description, "id", "permalink")
+}
+
+func organizationLookup(description string) argSpec {
+	return lookupArg("organization", "OrganizationLookup", description, "id", "sub_domain")
+}
+
 func ipAddressLookup(description string) argSpec {
 	return lookupArg("ip_address", "IPAddressLookup", description, "id", "address")
 }
@@ -183,16 +269,8 @@ func interfaceLookup(description string) argSpec {
 	return lookupArg("virtual_machine_network_interface", "VirtualMachineNetworkInterfaceLookup", description, "id")
 }
 
-func organizationLookup(description string) argSpec {
-	return lookupArg("organization", "OrganizationLookup", description, "id", "sub_domain")
-}
-
 func virtualMachineLookup(description string) argSpec {
 	return lookupArg("virtual_machine", "VirtualMachineLookup", description, "id", "fqdn")
-}
-
-func networkLookup(description string) argSpec {
-	return lookupArg("network", "NetworkLookup", description, "id", "permalink")
 }
 
 // addressVersionArg declares a required "ipv4" or "ipv6" argument.

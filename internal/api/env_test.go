@@ -22,12 +22,15 @@ import (
 
 // testInventory has production's public network, a small network whose
 // /29 runs out after five addresses, a medium one whose /26 runs out after
-// 61, and two organizations.
+// 61, all three in London, a data center in Amsterdam with no network, and
+// two organizations.
 const testInventory = `
 countries:
   - {name: United Kingdom, iso_code2: GB, iso_code3: GBR, time_zone: Europe/London}
+  - {name: Netherlands, iso_code2: NL, iso_code3: NLD, time_zone: Europe/Amsterdam, eu: true}
 data_centers:
   - {name: London, permalink: uk-lon-01, country: GB}
+  - {name: Amsterdam, permalink: nl-ams-01, country: NL}
 networks:
   - name: Public Network
     permalink: uk-lon-01-public

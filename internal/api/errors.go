@@ -88,6 +88,13 @@ func errValidation(messages []string) *apiError {
 		}{messages})
 }
 
+// errNoUserAssociatedWithIdentity is users/current's answer to a token
+// that belongs to no user, as every ipd token does.
+func errNoUserAssociatedWithIdentity() *apiError {
+	return newError(http.StatusNotFound, "no_user_associated_with_identity",
+		"There is no user associated with this API token", nil)
+}
+
 // errUnhandled is the response to a failure of ipd's own; like
 // production, it says nothing about the cause.
 func errUnhandled() *apiError {

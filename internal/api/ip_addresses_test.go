@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -217,15 +219,8 @@ func TestListAddressesAllocatedFilter(t *testing.T) {
 	}
 	item := e.do(http.MethodGet, "/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme&allocated=true",
 		e.token, "").field("ip_addresses").([]any)[0].(map[string]any)
-	require.ElementsMatch(t, []string{"id", "address", "reverse_dns", "vip", "allocation_id", "allocation_type"}, keys(item))
-}
-
-func keys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
+	require.ElementsMatch(t, []string{"id", "address", "reverse_dns", "vip", "allocation_id", "allocation_type"},
+		slices.Collect(maps.Keys(item)))
 }
 
 func TestAvailableIPsAndAllocateIP(t *testing.T) {

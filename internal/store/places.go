@@ -122,3 +122,44 @@ func (s *Store) NetworkGetBy(ctx context.Context, key, value string) (domain.Net
 	n, err := scanNetwork(row)
 	return n, translate(err, "get network by "+key)
 }
+
+// CountryList returns a page of the countries, by name, and how many
+// there are in all.
+func (s *Store) CountryList(ctx context.Context, page domain.Page) ([]domain.Country, int, error) {
+	countries, total, err := listPage(ctx, s.db, page, countryColumns, `countries c`, `TRUE`,
+		`c.name, c.id`, scanCountry)
+	return countries, total, translate(err, "list countries")
+}
+
+// DataCenterList returns every data center, by name.
+func (s *Store) DataCenterList(ctx context.Context) ([]domain.DataCenter, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT `+dataCenterColumns+` FROM `+dataCenterJoin+` ORDER BY d.name, d.id`)
+	if err != nil {
+		return nil, translate(err, "list data centers")
+	}
+	dcs, err := collect(rows, scanDataCenter)
+	return dcs, translate(err, "list data centers")
+}
+
+// NetworkList returns every network, by data center name and then by
+// network name.
+func (s *Store) NetworkList(ctx context.Context) ([]domain.Network, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT `+networkColumns+` FROM `+networkJoin+` ORDER BY d.name, d.id, n.name, n.id`)
+	if err != nil {
+		return nil, translate(err, "list networks")
+	}
+	networks, err := collect(rows, scanNetwork)
+	return networks, translate(err, "list networks")
+}
+
+// NetworkGetDefault returns the default network of the data center
+// dataCenterID. Nothing stops an operator from marking two networks of
+// one data center default; the first by name is then the one returned.
+func (s *Store) NetworkGetDefault(ctx context.Context, dataCenterID string) (domain.Network, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+networkColumns+` FROM `+networkJoin+`
+		WHERE n.data_center_id = $1 AND n.is_default ORDER BY n.name, n.id LIMIT 1`, dataCenterID)
+	n, err := scanNetwork(row)
+	return n, translate(err, "get default network of "+dataCenterID)
+}
