@@ -151,6 +151,14 @@ func endpoints() []*endpoint {
 			handle: listVirtualMachinesHandler,
 		},
 		{
+			method: http.MethodGet,
+			path:   "virtual_machines/:virtual_machine",
+			id:     "CoreAPI/Endpoints/VirtualMachines/InfoEndpoint",
+			scopes: scopesVirtualMachinesRead,
+			args:   []argSpec{virtualMachineLookup("The virtual machine to return")},
+			handle: getVirtualMachineHandler,
+		},
+		{
 			method: http.MethodPost,
 			path:   "virtual_machines/:virtual_machine/allocate_ip",
 			id:     "CoreAPI/Endpoints/VirtualMachines/AllocateIPEndpoint",

@@ -157,3 +157,69 @@ func interfaceOnNetworkHandler(h *Handler, c *call) (any, error) {
 	}
 	return allocatedInterfaceResponse{Interface: presentInterface(iface, addrs).allocatedInterfaceJSON}, nil
 }
+
+// virtualMachineJSON is a virtual machine in full, its keys in the
+// alphabetical order production's virtual machine endpoints use. ipd
+// manages addresses, not machines: what it does not know (packages,
+// groups, ISOs, sizes, GPUs, tags, the root password) is null or empty,
+// and every registered machine is shown as started.
+type virtualMachineJSON struct {
+	AttachedISO         *idName          `json:"attached_iso"`
+	CPUCores            *int             `json:"cpu_cores"`
+	CreatedAt           int64            `json:"created_at"`
+	Description         *string          `json:"description"`
+	FQDN                string           `json:"fqdn"`
+	GPUType             *idName          `json:"gpu_type"`
+	GPUs                []idName         `json:"gpus"`
+	Group               *idName          `json:"group"`
+	Hostname            string           `json:"hostname"`
+	ID                  string           `json:"id"`
+	InitialRootPassword *string          `json:"initial_root_password"`
+	IPAddresses         []ipAddressJSON  `json:"ip_addresses"`
+	MemoryInGB          *int             `json:"memory_in_gb"`
+	Name                string           `json:"name"`
+	Organization        organizationJSON `json:"organization"`
+	Package             *idName          `json:"package"`
+	State               string           `json:"state"`
+	Suspended           bool             `json:"suspended"`
+	SuspendedAt         *int64           `json:"suspended_at"`
+	TagNames            []string         `json:"tag_names"`
+	Tags                []idName         `json:"tags"`
+	UseDedicatedCPUs    *bool            `json:"use_dedicated_cpus"`
+	Zone                zoneJSON         `json:"zone"`
+}
+
+type virtualMachineResponse struct {
+	Annotations    []struct{}         `json:"annotations"`
+	VirtualMachine virtualMachineJSON `json:"virtual_machine"`
+}
+
+// getVirtualMachineHandler serves GET virtual_machines/:virtual_machine.
+func getVirtualMachineHandler(h *Handler, c *call) (any, error) {
+	vm, org, addrs, err := h.svc.VirtualMachine(c.ctx, c.caller, c.args.lookupOf("virtual_machine"))
+	if err != nil {
+		return nil, err
+	}
+
+	ips := make([]ipAddressJSON, len(addrs))
+	for i, a := range addrs {
+		ips[i] = h.presentAddress(a)
+	}
+	return virtualMachineResponse{
+		Annotations: []struct{}{},
+		VirtualMachine: virtualMachineJSON{
+			CreatedAt:    vm.CreatedAt.Unix(),
+			FQDN:         vm.FQDN,
+			GPUs:         []idName{},
+			Hostname:     vm.Hostname,
+			ID:           vm.ID,
+			IPAddresses:  ips,
+			Name:         vm.Name,
+			Organization: presentOrganization(org),
+			State:        "started",
+			TagNames:     []string{},
+			Tags:         []idName{},
+			Zone:         presentZone(vm.DataCenter),
+		},
+	}, nil
+}

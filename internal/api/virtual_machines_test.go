@@ -93,3 +93,27 @@ func TestAllocateIPToVirtualMachine(t *testing.T) {
 		`{"virtual_machine":{"fqdn":"app-1.globex.katapult.cloud"},"ip_address":{"id":"`+small+`"}}`)
 	require.Equal(t, "virtual_machine_not_found", foreign.errorCode())
 }
+
+func TestGetVirtualMachine(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sqlite")
+	allocated := e.allocateNewIP(e.public, "ipv4")
+
+	for _, path := range []string{
+		"/core/v1/virtual_machines/_?virtual_machine[fqdn]=web-1.acme.katapult.cloud",
+		"/core/v1/virtual_machines/" + allocated.str("ip_address", "allocation_id"),
+	} {
+		res := e.do(http.MethodGet, path, e.token, "")
+		require.Equal(t, http.StatusOK, res.status, res.raw)
+		require.Equal(t, "web-1", res.str("virtual_machine", "name"))
+		require.Equal(t, "acme", res.str("virtual_machine", "organization", "sub_domain"))
+		ips := res.field("virtual_machine", "ip_addresses").([]any)
+		require.Len(t, ips, 1)
+		require.Equal(t, allocated.field("ip_address"), ips[0])
+		require.Equal(t, []any{}, res.field("annotations"))
+	}
+
+	foreign := e.do(http.MethodGet, "/core/v1/virtual_machines/_?virtual_machine[fqdn]=app-1.globex.katapult.cloud", e.token, "")
+	require.Equal(t, http.StatusNotFound, foreign.status)
+	require.Equal(t, "virtual_machine_not_found", foreign.errorCode())
+}

@@ -8,18 +8,24 @@ import (
 )
 
 // VirtualMachine returns the virtual machine whose key ("id" or "fqdn")
-// equals value, with the addresses allocated to it, if it is the
-// caller's; otherwise a NotFoundError.
-func (s *Service) VirtualMachine(ctx context.Context, c Caller, l Lookup) (domain.VirtualMachine, []domain.Address, error) {
+// equals value, with its organization and the addresses allocated to it,
+// if it is the caller's; otherwise a NotFoundError.
+func (s *Service) VirtualMachine(
+	ctx context.Context, c Caller, l Lookup,
+) (domain.VirtualMachine, domain.Organization, []domain.Address, error) {
 	vm, err := s.ownVirtualMachine(ctx, c, l)
 	if err != nil {
-		return domain.VirtualMachine{}, nil, err
+		return domain.VirtualMachine{}, domain.Organization{}, nil, err
+	}
+	org, err := s.store.OrganizationGetBy(ctx, "id", vm.OrganizationID)
+	if err != nil {
+		return domain.VirtualMachine{}, domain.Organization{}, nil, err
 	}
 	addrs, err := s.store.VirtualMachineAddresses(ctx, vm.ID)
 	if err != nil {
-		return domain.VirtualMachine{}, nil, err
+		return domain.VirtualMachine{}, domain.Organization{}, nil, err
 	}
-	return vm, addrs, nil
+	return vm, org, addrs, nil
 }
 
 func (s *Service) ownVirtualMachine(ctx context.Context, c Caller, l Lookup) (domain.VirtualMachine, error) {
@@ -72,7 +78,11 @@ type InterfaceListing struct {
 // Interfaces returns a page of the virtual machine's interfaces and how
 // many it has in all.
 func (s *Service) Interfaces(ctx context.Context, c Caller, vm Lookup, page domain.Page) ([]InterfaceListing, int, error) {
-	v, addrs, err := s.VirtualMachine(ctx, c, vm)
+	v, err := s.ownVirtualMachine(ctx, c, vm)
+	if err != nil {
+		return nil, 0, err
+	}
+	addrs, err := s.store.VirtualMachineAddresses(ctx, v.ID)
 	if err != nil {
 		return nil, 0, err
 	}
