@@ -1,6 +1,8 @@
 package api
 
 import (
+	"github.com/google/uuid"
+
 	"github.com/ipd/ipd/internal/domain"
 )
 
@@ -22,6 +24,11 @@ type organizationSummaryJSON struct {
 // an organization that has none.
 type organizationJSON struct {
 	organizationSummaryJSON
+
+	// UUID is the organization's RFC 4122 identifier, which production
+	// shows beside its ID; ipd derives it from the ID, so it never changes.
+	UUID string `json:"uuid"`
+
 	BillingName *string `json:"billing_name"`
 	Address1    *string `json:"address1"`
 	Address2    *string `json:"address2"`
@@ -54,10 +61,14 @@ func presentOrganizationSummary(o domain.Organization) organizationSummaryJSON {
 	}
 }
 
+// organizationNamespace is the UUID namespace of organizations' UUIDs.
+var organizationNamespace = uuid.MustParse("5f1a0c1e-7d2b-4c38-9a61-2b3f8e4d6c70")
+
 // presentOrganization shows o in full; it is billed under its own name.
 func presentOrganization(o domain.Organization) organizationJSON {
 	return organizationJSON{
 		organizationSummaryJSON: presentOrganizationSummary(o),
+		UUID:                    uuid.NewSHA1(organizationNamespace, []byte(o.ID)).String(),
 		BillingName:             &o.Name,
 	}
 }

@@ -45,7 +45,7 @@ func presentNetworkSummary(n domain.Network) networkSummaryJSON {
 		Name:       n.Name,
 		Permalink:  n.Permalink,
 		Default:    n.Default,
-		DataCenter: idNamePermalink{ID: d.ID, Name: d.Name, Permalink: d.Permalink},
+		DataCenter: presentDataCenterRef(d),
 	}
 }
 

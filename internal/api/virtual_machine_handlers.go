@@ -7,30 +7,23 @@ import (
 	"github.com/ipd/ipd/internal/service"
 )
 
-// zoneJSON is a virtual machine's zone. ipd models one zone per data
-// center, named after it, with an ID derived from the data center's.
-type zoneJSON struct {
-	ID         string        `json:"id"`
-	Name       string        `json:"name"`
-	Permalink  string        `json:"permalink"`
-	DataCenter dataCenterRef `json:"data_center"`
+// zoneJSON is a virtual machine's zone, with its data center nested as
+// D. ipd models one zone per data center, named after it, with an ID
+// derived from the data center's.
+type zoneJSON[D any] struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Permalink  string `json:"permalink"`
+	DataCenter D      `json:"data_center"`
 }
 
-// dataCenterRef is a data center nested without its country.
-type dataCenterRef struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	Permalink string `json:"permalink"`
-}
-
-func presentZone(d domain.DataCenter) zoneJSON {
+func presentZone[D any](d domain.DataCenter, nested D) zoneJSON[D] {
 	_, suffix, _ := strings.Cut(d.ID, "_")
-	return zoneJSON{
-		ID:         "zone_" + suffix,
-		Name:       d.Name,
-		Permalink:  d.Permalink,
-		DataCenter: dataCenterRef{ID: d.ID, Name: d.Name, Permalink: d.Permalink},
-	}
+	return zoneJSON[D]{ID: "zone_" + suffix, Name: d.Name, Permalink: d.Permalink, DataCenter: nested}
+}
+
+func presentDataCenterRef(d domain.DataCenter) idNamePermalink {
+	return idNamePermalink{ID: d.ID, Name: d.Name, Permalink: d.Permalink}
 }
 
 type addressOnly struct {
@@ -40,15 +33,15 @@ type addressOnly struct {
 // virtualMachineListItemJSON is a virtual machine as an organization's
 // list shows it; ipd knows no packages or GPUs, so those are null.
 type virtualMachineListItemJSON struct {
-	ID          string        `json:"id"`
-	Name        string        `json:"name"`
-	Hostname    string        `json:"hostname"`
-	FQDN        string        `json:"fqdn"`
-	CreatedAt   int64         `json:"created_at"`
-	Zone        zoneJSON      `json:"zone"`
-	Package     *idName       `json:"package"`
-	GPUType     *idName       `json:"gpu_type"`
-	IPAddresses []addressOnly `json:"ip_addresses"`
+	ID          string                    `json:"id"`
+	Name        string                    `json:"name"`
+	Hostname    string                    `json:"hostname"`
+	FQDN        string                    `json:"fqdn"`
+	CreatedAt   int64                     `json:"created_at"`
+	Zone        zoneJSON[idNamePermalink] `json:"zone"`
+	Package     *idName                   `json:"package"`
+	GPUType     *idName                   `json:"gpu_type"`
+	IPAddresses []addressOnly             `json:"ip_addresses"`
 }
 
 type virtualMachineListResponse struct {
@@ -76,7 +69,7 @@ func listVirtualMachinesHandler(h *Handler, c *call) (any, error) {
 			Hostname:    vm.Hostname,
 			FQDN:        vm.FQDN,
 			CreatedAt:   vm.CreatedAt.Unix(),
-			Zone:        presentZone(vm.DataCenter),
+			Zone:        presentZone(vm.DataCenter, presentDataCenterRef(vm.DataCenter)),
 			IPAddresses: ips,
 		}
 	}
@@ -164,29 +157,29 @@ func interfaceOnNetworkHandler(h *Handler, c *call) (any, error) {
 // groups, ISOs, sizes, GPUs, tags, the root password) is null or empty,
 // and every registered machine is shown as started.
 type virtualMachineJSON struct {
-	AttachedISO         *idName          `json:"attached_iso"`
-	CPUCores            *int             `json:"cpu_cores"`
-	CreatedAt           int64            `json:"created_at"`
-	Description         *string          `json:"description"`
-	FQDN                string           `json:"fqdn"`
-	GPUType             *idName          `json:"gpu_type"`
-	GPUs                []idName         `json:"gpus"`
-	Group               *idName          `json:"group"`
-	Hostname            string           `json:"hostname"`
-	ID                  string           `json:"id"`
-	InitialRootPassword *string          `json:"initial_root_password"`
-	IPAddresses         []ipAddressJSON  `json:"ip_addresses"`
-	MemoryInGB          *int             `json:"memory_in_gb"`
-	Name                string           `json:"name"`
-	Organization        organizationJSON `json:"organization"`
-	Package             *idName          `json:"package"`
-	State               string           `json:"state"`
-	Suspended           bool             `json:"suspended"`
-	SuspendedAt         *int64           `json:"suspended_at"`
-	TagNames            []string         `json:"tag_names"`
-	Tags                []idName         `json:"tags"`
-	UseDedicatedCPUs    *bool            `json:"use_dedicated_cpus"`
-	Zone                zoneJSON         `json:"zone"`
+	AttachedISO         *idName                  `json:"attached_iso"`
+	CPUCores            *int                     `json:"cpu_cores"`
+	CreatedAt           int64                    `json:"created_at"`
+	Description         *string                  `json:"description"`
+	FQDN                string                   `json:"fqdn"`
+	GPUType             *idName                  `json:"gpu_type"`
+	GPUs                []idName                 `json:"gpus"`
+	Group               *idName                  `json:"group"`
+	Hostname            string                   `json:"hostname"`
+	ID                  string                   `json:"id"`
+	InitialRootPassword *string                  `json:"initial_root_password"`
+	IPAddresses         []ipAddressJSON          `json:"ip_addresses"`
+	MemoryInGB          *int                     `json:"memory_in_gb"`
+	Name                string                   `json:"name"`
+	Organization        organizationJSON         `json:"organization"`
+	Package             *idName                  `json:"package"`
+	State               string                   `json:"state"`
+	Suspended           bool                     `json:"suspended"`
+	SuspendedAt         *int64                   `json:"suspended_at"`
+	TagNames            []string                 `json:"tag_names"`
+	Tags                []idName                 `json:"tags"`
+	UseDedicatedCPUs    *bool                    `json:"use_dedicated_cpus"`
+	Zone                zoneJSON[dataCenterJSON] `json:"zone"`
 }
 
 type virtualMachineResponse struct {
@@ -219,7 +212,7 @@ func getVirtualMachineHandler(h *Handler, c *call) (any, error) {
 			State:        "started",
 			TagNames:     []string{},
 			Tags:         []idName{},
-			Zone:         presentZone(vm.DataCenter),
+			Zone:         presentZone(vm.DataCenter, presentDataCenter(vm.DataCenter)),
 		},
 	}, nil
 }
