@@ -71,7 +71,7 @@ func lookupArg(name, set, description string, keys ...string) argSpec {
 		required:    true,
 		description: description,
 		keys:        keys,
-		lookupSet:   "CoreAPI/ArgumentSets/" + set,
+		set:         "CoreAPI/ArgumentSets/" + set,
 	}
 }
 
