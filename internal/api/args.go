@@ -208,6 +208,12 @@ func (a arguments) has(name string) bool {
 	return ok
 }
 
+// null reports whether a nullable argument was given as null.
+func (a arguments) null(name string) bool {
+	v, ok := a.values[name]
+	return ok && v == nil
+}
+
 // boolean returns a boolean argument; absent is false.
 func (a arguments) boolean(name string) bool {
 	b, _ := a.values[name].(bool)

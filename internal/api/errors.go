@@ -80,6 +80,18 @@ func errNoAllocation() *apiError {
 		"This IP address is not currently allocated to anything", nil)
 }
 
+// validationDetail is the detail of validation_error: one human-readable
+// sentence per problem.
+type validationDetail struct {
+	Errors []string `json:"errors"`
+}
+
+func errValidation(messages []string) *apiError {
+	return newError(http.StatusUnprocessableEntity, "validation_error",
+		"A validation error occurred with the object that was being created/updated/deleted",
+		validationDetail{Errors: messages})
+}
+
 // errUnhandled is the response to a failure of ipd's own; like
 // production, it says nothing about the cause.
 func errUnhandled() *apiError {
@@ -89,6 +101,7 @@ func errUnhandled() *apiError {
 // notFoundDescriptions are the production descriptions of each object's
 // not-found error, keyed by the object's API name.
 var notFoundDescriptions = map[string]string{
+	"api_token":       "No API token was found matching any of the criteria provided in the arguments",
 	"country":         "No country was found matching any of the criteria provided in the arguments",
 	"data_center":     "No data center was found matching any of the criteria provided in the arguments",
 	"network":         "No network was found matching any of the criteria provided in the arguments",
@@ -105,11 +118,14 @@ var notFoundDescriptions = map[string]string{
 func translateError(err error) *apiError {
 	var apiErr *apiError
 	var notFound *domain.NotFoundError
+	var invalid *domain.ValidationError
 	switch {
 	case errors.As(err, &apiErr):
 		return apiErr
 	case errors.As(err, &notFound):
 		return newError(http.StatusNotFound, notFound.Object+"_not_found", notFoundDescriptions[notFound.Object], nil)
+	case errors.As(err, &invalid):
+		return errValidation(invalid.Messages)
 	case errors.Is(err, service.ErrInvalidToken):
 		return errInvalidAPIToken()
 	case errors.Is(err, domain.ErrPermissionDenied):
