@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,6 +26,13 @@ const (
 	kindInt
 	kindEnum
 	kindLookup
+
+	// kindStrings is an array of strings.
+	kindStrings
+
+	// kindObject is an object of arguments of its own, such as the
+	// "properties" of an update.
+	kindObject
 )
 
 // argSpec declares one argument of an endpoint, as the Katapult schema
@@ -35,14 +43,23 @@ type argSpec struct {
 	required    bool
 	description string
 
+	// nullable keeps an explicit null as a value of its own, which has
+	// reports and whose value is nil, instead of treating it as absent.
+	nullable bool
+
 	// values are an enum's options.
 	values []string
 
 	// keys are a lookup's keys in the schema's order; a path segment
-	// standing in for the lookup fills the first. lookupSet is the lookup
-	// argument set's schema id.
-	keys      []string
-	lookupSet string
+	// standing in for the lookup fills the first.
+	keys []string
+
+	// fields are an object's own arguments.
+	fields []argSpec
+
+	// set is the schema id of a lookup's or an object's argument set,
+	// which error details name the arguments inside it by.
+	set string
 
 	// validations check an integer argument's value once it parsed.
 	validations []validation
@@ -192,6 +209,12 @@ func (a arguments) has(name string) bool {
 	return ok
 }
 
+// null reports whether a nullable argument was given as null.
+func (a arguments) null(name string) bool {
+	v, ok := a.values[name]
+	return ok && v == nil
+}
+
 // boolean returns a boolean argument; absent is false.
 func (a arguments) boolean(name string) bool {
 	b, _ := a.values[name].(bool)
@@ -204,6 +227,19 @@ func (a arguments) integer(name string, fallback int) int {
 		return n
 	}
 	return fallback
+}
+
+// strings returns an array of strings argument; absent is nil.
+func (a arguments) strings(name string) []string {
+	list, _ := a.values[name].([]string)
+	return list
+}
+
+// object returns the arguments of an object argument; absent is an
+// object with no arguments.
+func (a arguments) object(name string) arguments {
+	o, _ := a.values[name].(arguments)
+	return o
 }
 
 // lookup returns the key and value a lookup argument was given by.
@@ -219,29 +255,45 @@ type lookupValue struct {
 	addr       netip.Addr
 }
 
+// argPlace is where an argument is read: the names of the objects it is
+// nested in, the schema id of the argument set that declares it and, for
+// an element of an array, the element's index.
+type argPlace struct {
+	path  []string
+	set   string
+	index *int
+}
+
+// pathTo returns the path of spec's argument at the place.
+func (at argPlace) pathTo(spec argSpec) []string {
+	return append(slices.Clone(at.path), spec.name)
+}
+
+// inside returns the place of the arguments of spec, a lookup or an
+// object read at at.
+func (at argPlace) inside(spec argSpec) argPlace {
+	return argPlace{path: at.pathTo(spec), set: spec.set}
+}
+
+// element returns the place of an array's i-th element.
+func (at argPlace) element(i int) argPlace {
+	at.index = &i
+	return at
+}
+
 // parseArguments validates raw against the endpoint's argument specs,
 // taking a value from the route's path segment where the request gives
 // none, and returns the first problem in the production error shape.
 func parseArguments(ep *endpoint, raw map[string]any, segments map[string]string) (arguments, *apiError) {
-	args := arguments{values: map[string]any{}}
 	for _, spec := range ep.args {
-		value, given := raw[spec.name]
-		if !given {
-			value, given = segmentValue(spec, segments)
-		}
-		if !given || value == nil {
-			if spec.required {
-				return args, errMissingArgument(spec)
-			}
+		if _, given := raw[spec.name]; given {
 			continue
 		}
-		parsed, apiErr := parseValue(ep, spec, value)
-		if apiErr != nil {
-			return args, apiErr
+		if value, ok := segmentValue(spec, segments); ok {
+			raw[spec.name] = value
 		}
-		args.values[spec.name] = parsed
 	}
-	return args, nil
+	return parseSet(argPlace{set: ep.id + "/BaseArgumentSet"}, ep.args, raw)
 }
 
 // segmentValue returns what a route's path segment gives an argument: the
@@ -257,44 +309,77 @@ func segmentValue(spec argSpec, segments map[string]string) (any, bool) {
 	return segment, true
 }
 
-func parseValue(ep *endpoint, spec argSpec, value any) (any, *apiError) {
+// parseSet validates raw against specs, the arguments of one set read at
+// at. A null counts as absent unless the argument is nullable.
+func parseSet(at argPlace, specs []argSpec, raw map[string]any) (arguments, *apiError) {
+	args := arguments{values: map[string]any{}}
+	for _, spec := range specs {
+		value, given := raw[spec.name]
+		if value == nil {
+			if spec.required {
+				return args, errMissingArgument(at, spec)
+			}
+			if given && spec.nullable {
+				args.values[spec.name] = nil
+			}
+			continue
+		}
+		parsed, apiErr := parseValue(at, spec, value)
+		if apiErr != nil {
+			return args, apiErr
+		}
+		args.values[spec.name] = parsed
+	}
+	return args, nil
+}
+
+func parseValue(at argPlace, spec argSpec, value any) (any, *apiError) {
 	switch spec.kind {
 	case kindLookup:
-		return parseLookup(ep, spec, value)
+		return parseLookup(at, spec, value)
+	case kindObject:
+		return parseObject(at, spec, value)
+	case kindStrings:
+		return parseStrings(at, spec, value)
+	}
+	return parseScalar(at, spec, value)
+}
+
+// parseScalar validates a string, enum, boolean or integer.
+func parseScalar(at argPlace, spec argSpec, value any) (any, *apiError) {
+	switch spec.kind {
 	case kindEnum:
 		s, ok := value.(string)
 		if !ok {
-			return nil, errInvalidArgument(ep, spec, nil, "invalid_scalar")
+			return nil, errInvalidArgument(at, spec, "invalid_scalar")
 		}
-		for _, v := range spec.values {
-			if s == v {
-				return s, nil
-			}
+		if !slices.Contains(spec.values, s) {
+			return nil, errInvalidArgument(at, spec, "invalid_enum_value")
 		}
-		return nil, errInvalidArgument(ep, spec, nil, "invalid_enum_value")
+		return s, nil
 	case kindBool:
 		b, ok := parseBool(value)
 		if !ok {
-			return nil, errInvalidArgument(ep, spec, nil, "invalid_scalar")
+			return nil, errInvalidArgument(at, spec, "invalid_scalar")
 		}
 		return b, nil
 	case kindInt:
 		n, ok := parseInt(value)
 		if !ok {
-			return nil, errInvalidArgument(ep, spec, nil, "invalid_scalar")
+			return nil, errInvalidArgument(at, spec, "invalid_scalar")
 		}
-		return n, validate(ep, spec, n)
+		return n, validate(at, spec, n)
 	}
 	s, ok := value.(string)
 	if !ok {
-		return nil, errInvalidArgument(ep, spec, nil, "invalid_scalar")
+		return nil, errInvalidArgument(at, spec, "invalid_scalar")
 	}
 	return s, nil
 }
 
 // validate runs spec's validations on n and reports every one that
 // failed, as production does, or nil.
-func validate(ep *endpoint, spec argSpec, n int) *apiError {
+func validate(at argPlace, spec argSpec, n int) *apiError {
 	var failed []string
 	for _, v := range spec.validations {
 		if !v.ok(n) {
@@ -304,15 +389,43 @@ func validate(ep *endpoint, spec argSpec, n int) *apiError {
 	if len(failed) == 0 {
 		return nil
 	}
-	return errInvalidArgument(ep, spec, nil, "validation_errors", failed...)
+	return errInvalidArgument(at, spec, "validation_errors", failed...)
+}
+
+// parseStrings validates an array of strings; a bad element is reported
+// with its index.
+func parseStrings(at argPlace, spec argSpec, value any) (any, *apiError) {
+	items, ok := value.([]any)
+	if !ok {
+		return nil, errInvalidArgument(at, spec, "array_expected")
+	}
+	out := make([]string, len(items))
+	for i, item := range items {
+		s, ok := item.(string)
+		if !ok {
+			return nil, errInvalidArgument(at.element(i), spec, "invalid_scalar")
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// parseObject validates an object against its own argument specs; keys
+// it does not declare are ignored, as they are at the top level.
+func parseObject(at argPlace, spec argSpec, value any) (any, *apiError) {
+	object, ok := value.(map[string]any)
+	if !ok {
+		return nil, errInvalidArgument(at, spec, "object_expected")
+	}
+	return parseSet(at.inside(spec), spec.fields, object)
 }
 
 // parseLookup validates a lookup object: exactly one of its keys must be
 // given, as a string.
-func parseLookup(ep *endpoint, spec argSpec, value any) (any, *apiError) {
+func parseLookup(at argPlace, spec argSpec, value any) (any, *apiError) {
 	object, ok := value.(map[string]any)
 	if !ok {
-		return nil, errInvalidArgument(ep, spec, nil, "object_expected")
+		return nil, errInvalidArgument(at, spec, "object_expected")
 	}
 
 	var found lookupValue
@@ -327,24 +440,25 @@ func parseLookup(ep *endpoint, spec argSpec, value any) (any, *apiError) {
 		if v == nil {
 			continue
 		}
+		keySpec := argSpec{name: key}
 		s, ok := v.(string)
 		if !ok {
-			return nil, errInvalidArgument(ep, spec, &key, "invalid_scalar")
+			return nil, errInvalidArgument(at.inside(spec), keySpec, "invalid_scalar")
 		}
 		nonNull++
 		found = lookupValue{key: key, value: s}
 		if key == "address" {
 			if found.addr, err = ipam.ParseAddr(s); err != nil {
-				return nil, errInvalidArgument(ep, spec, &key, "parse_error")
+				return nil, errInvalidArgument(at.inside(spec), keySpec, "parse_error")
 			}
 		}
 	}
 
 	switch {
 	case present == 0:
-		return nil, errInvalidArgument(ep, spec, nil, "missing_lookup_value")
+		return nil, errInvalidArgument(at, spec, "missing_lookup_value")
 	case nonNull > 1:
-		return nil, errInvalidArgument(ep, spec, nil, "ambiguous_lookup_values")
+		return nil, errInvalidArgument(at, spec, "ambiguous_lookup_values")
 	}
 	return found, nil
 }
@@ -405,25 +519,12 @@ type invalidArgumentDetail struct {
 	Argument         argumentDetail `json:"argument"`
 }
 
-// errInvalidArgument reports a bad value for spec, or for its lookup key
-// when key is set, with the names of the validations it failed, if any.
-func errInvalidArgument(ep *endpoint, spec argSpec, key *string, issue string, failed ...string) *apiError {
-	path := []string{spec.name}
-	argument := argumentDetail{
-		ID:          ep.id + "/BaseArgumentSet/" + camel(spec.name) + "Argument",
-		Name:        spec.name,
-		Description: optional(spec.description),
-	}
-	if key != nil {
-		path = append(path, *key)
-		argument = argumentDetail{ID: spec.lookupSet + "/" + camel(*key) + "Argument", Name: *key}
-	}
-	return errInvalidArgumentDetail(path, issue, failed, argument)
-}
-
-func errInvalidArgumentDetail(path []string, issue string, errs []string, argument argumentDetail) *apiError {
-	if errs == nil {
-		errs = []string{}
+// errInvalidArgument reports a bad value for spec's argument, read at at,
+// with the names of the validations it failed, if any.
+func errInvalidArgument(at argPlace, spec argSpec, issue string, failed ...string) *apiError {
+	path := at.pathTo(spec)
+	if failed == nil {
+		failed = []string{}
 	}
 	var description *string
 	if d, ok := issueDescriptions[issue]; ok {
@@ -432,7 +533,16 @@ func errInvalidArgumentDetail(path []string, issue string, errs []string, argume
 	return newError(http.StatusBadRequest, "invalid_argument",
 		"The '"+strings.Join(path, ".")+"' argument is invalid",
 		invalidArgumentDetail{
-			Path: path, Issue: issue, IssueDescription: description, Errors: errs, Argument: argument,
+			Path:             path,
+			Index:            at.index,
+			Issue:            issue,
+			IssueDescription: description,
+			Errors:           failed,
+			Argument: argumentDetail{
+				ID:          at.set + "/" + camel(spec.name) + "Argument",
+				Name:        spec.name,
+				Description: optional(spec.description),
+			},
 		})
 }
 
@@ -444,12 +554,13 @@ type missingArgumentDetail struct {
 	} `json:"argument"`
 }
 
-func errMissingArgument(spec argSpec) *apiError {
-	detail := missingArgumentDetail{Path: []string{spec.name}}
+func errMissingArgument(at argPlace, spec argSpec) *apiError {
+	path := at.pathTo(spec)
+	detail := missingArgumentDetail{Path: path}
 	detail.Argument.Name = spec.name
 	detail.Argument.Description = optional(spec.description)
 	return newError(http.StatusBadRequest, "missing_required_argument",
-		"The '"+spec.name+"' argument is required but has not been provided", detail)
+		"The '"+strings.Join(path, ".")+"' argument is required but has not been provided", detail)
 }
 
 // camel turns "address_version" into "AddressVersion".

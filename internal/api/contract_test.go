@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ipd/ipd/internal/domain"
 )
 
 // spec is the OpenAPI document of the API ipd serves, as a plain tree.
@@ -223,6 +226,20 @@ type contractOp struct {
 	// name (of each item, for a list), and exampleAt names the recording's
 	// field that it is.
 	example, within, exampleAt string
+
+	// wantCode is the error code of an operation that has no success for
+	// an API token: users/current answers only for tokens of users.
+	wantCode string
+}
+
+// tokenID creates an API token of Acme's and returns its ID.
+func tokenID(e *env) string {
+	ctx := context.Background()
+	org, err := e.store.OrganizationGetBy(ctx, "sub_domain", "acme")
+	require.NoError(e.t, err)
+	created, _, err := e.svc.CreateAPIToken(ctx, domain.APIToken{OrganizationID: org.ID, Name: "t", RateLimit: 10})
+	require.NoError(e.t, err)
+	return created.ID
 }
 
 func acmeIP(e *env) string {
@@ -256,6 +273,27 @@ var contractOps = []contractOp{
 	// spec's Organization lacks the uuid that production shows.
 	{method: "GET", specPath: "/organizations/organization", example: "organization.json", within: "organization",
 		request: get("/core/v1/organizations/_?organization[sub_domain]=acme")},
+	{method: "GET", specPath: "/organizations/organization/api_tokens",
+		request: func(e *env) (string, string) {
+			e.newToken("acme", "ip_addresses")
+			return "/core/v1/organizations/_/api_tokens?organization[sub_domain]=acme", ""
+		}},
+	{method: "POST", specPath: "/organizations/organization/api_tokens", example: "api_token.json",
+		request: func(*env) (string, string) {
+			return "/core/v1/organizations/organization/api_tokens", createBody("acme",
+				`{"name":"ci","scopes":["ip_addresses"],"authorized_ip_addresses":["192.0.2.0/24"]}`)
+		}},
+	{method: "PATCH", specPath: "/api_tokens/api_token", example: "api_token.json",
+		request: func(e *env) (string, string) {
+			return "/core/v1/api_tokens/api_token", tokenBody(tokenID(e), `{"name":"renamed"}`)
+		}},
+	{method: "DELETE", specPath: "/api_tokens/api_token",
+		request: func(e *env) (string, string) { return "/core/v1/api_tokens/api_token", tokenBody(tokenID(e), `{}`) }},
+	{method: "POST", specPath: "/api_tokens/api_token/regenerate_secret",
+		request: func(e *env) (string, string) {
+			return "/core/v1/api_tokens/_/regenerate_secret", `{"api_token":{"id":"` + tokenID(e) + `"}}`
+		}},
+	{method: "GET", specPath: "/users/current", request: get("/core/v1/users/current"), wantCode: "no_user_associated_with_identity"},
 	{method: "GET", specPath: "/organizations/organization/ip_addresses",
 		request: func(e *env) (string, string) {
 			allocatedIP(e)
@@ -376,6 +414,10 @@ func TestContractSuccesses(t *testing.T) {
 
 		path, body := op.request(e)
 		res := e.do(op.method, path, token, body)
+		if op.wantCode != "" {
+			require.Equal(t, op.wantCode, res.errorCode(), name)
+			continue
+		}
 		require.Equal(t, http.StatusOK, res.status, "%s: %s", name, res.raw)
 		var got any
 		require.NoError(t, json.Unmarshal([]byte(res.raw), &got))

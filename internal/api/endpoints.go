@@ -5,6 +5,8 @@ import "net/http"
 // The scope sets of the API's endpoints: a token needs at least one scope
 // of the set. Reads also accept the ":read" form of the write scope.
 var (
+	scopesAPITokensRead       = []string{"api_tokens", "api_tokens:read"}
+	scopesAPITokensWrite      = []string{"api_tokens"}
 	scopesIPAddressesRead     = []string{"ip_addresses", "ip_addresses:read"}
 	scopesIPAddressesWrite    = []string{"ip_addresses"}
 	scopesOrganizationsRead   = []string{"organizations:read"}
@@ -78,6 +80,55 @@ func endpoints() []*endpoint {
 			scopes: scopesOrganizationsRead,
 			args:   []argSpec{organizationLookup("")},
 			handle: getOrganizationHandler,
+		},
+		{
+			method: http.MethodGet,
+			path:   "organizations/:organization/api_tokens",
+			id:     "CoreAPI/Endpoints/APITokens/ListEndpoint",
+			scopes: scopesAPITokensRead,
+			args: append(
+				[]argSpec{organizationLookup("The organization to list API tokens for.")},
+				pageArgs()...,
+			),
+			handle: listAPITokensHandler,
+		},
+		{
+			method: http.MethodPost,
+			path:   "organizations/:organization/api_tokens",
+			id:     "CoreAPI/Endpoints/APITokens/CreateEndpoint",
+			scopes: scopesAPITokensWrite,
+			args: []argSpec{
+				organizationLookup("The organization to create the API token in"),
+				apiTokenPropertiesArg("The properties of the new API token"),
+			},
+			handle: createAPITokenHandler,
+		},
+		{
+			method: http.MethodPatch,
+			path:   "api_tokens/:api_token",
+			id:     "CoreAPI/Endpoints/APITokens/UpdateEndpoint",
+			scopes: scopesAPITokensWrite,
+			args: []argSpec{
+				apiTokenLookup("The API token to update"),
+				apiTokenPropertiesArg("The properties of the API token to change"),
+			},
+			handle: updateAPITokenHandler,
+		},
+		{
+			method: http.MethodDelete,
+			path:   "api_tokens/:api_token",
+			id:     "CoreAPI/Endpoints/APITokens/DeleteEndpoint",
+			scopes: scopesAPITokensWrite,
+			args:   []argSpec{apiTokenLookup("The API token to delete")},
+			handle: deleteAPITokenHandler,
+		},
+		{
+			method: http.MethodPost,
+			path:   "api_tokens/:api_token/regenerate_secret",
+			id:     "CoreAPI/Endpoints/APITokens/RegenerateSecretEndpoint",
+			scopes: scopesAPITokensWrite,
+			args:   []argSpec{apiTokenLookup("The API token to regenerate the secret of")},
+			handle: regenerateAPITokenSecretHandler,
 		},
 		{
 			method: http.MethodGet,
@@ -249,7 +300,7 @@ func lookupArg(name, set, description string, keys ...string) argSpec {
 		required:    true,
 		description: description,
 		keys:        keys,
-		lookupSet:   "CoreAPI/ArgumentSets/" + set,
+		set:         "CoreAPI/ArgumentSets/" + set,
 	}
 }
 
@@ -267,6 +318,10 @@ func networkLookup(description string) argSpec {
 
 func organizationLookup(description string) argSpec {
 	return lookupArg("organization", "OrganizationLookup", description, "id", "sub_domain")
+}
+
+func apiTokenLookup(description string) argSpec {
+	return lookupArg("api_token", "APITokenLookup", description, "id")
 }
 
 func ipAddressLookup(description string) argSpec {
@@ -289,5 +344,23 @@ func addressVersionArg(name, description string) argSpec {
 		required:    true,
 		description: description,
 		values:      []string{"ipv4", "ipv6"},
+	}
+}
+
+// apiTokenPropertiesArg declares the required "properties" of a token's
+// create or update; every field in it is optional.
+func apiTokenPropertiesArg(description string) argSpec {
+	return argSpec{
+		name:        "properties",
+		kind:        kindObject,
+		required:    true,
+		description: description,
+		set:         "CoreAPI/ArgumentSets/APITokenArguments",
+		fields: []argSpec{
+			{name: "name", kind: kindString},
+			{name: "authorized_ip_addresses", kind: kindStrings},
+			{name: "expires_at", kind: kindInt, nullable: true},
+			{name: "scopes", kind: kindStrings},
+		},
 	}
 }

@@ -80,12 +80,16 @@ func errNoAllocation() *apiError {
 		"This IP address is not currently allocated to anything", nil)
 }
 
+// validationDetail is the detail of validation_error: one human-readable
+// sentence per problem.
+type validationDetail struct {
+	Errors []string `json:"errors"`
+}
+
 func errValidation(messages []string) *apiError {
 	return newError(http.StatusUnprocessableEntity, "validation_error",
 		"A validation error occurred with the object that was being created/updated/deleted",
-		struct {
-			Errors []string `json:"errors"`
-		}{messages})
+		validationDetail{Errors: messages})
 }
 
 // errNoUserAssociatedWithIdentity is users/current's answer to a token
@@ -104,6 +108,7 @@ func errUnhandled() *apiError {
 // notFoundDescriptions are the production descriptions of each object's
 // not-found error, keyed by the object's API name.
 var notFoundDescriptions = map[string]string{
+	"api_token":       "No API token was found matching any of the criteria provided in the arguments",
 	"country":         "No country was found matching any of the criteria provided in the arguments",
 	"data_center":     "No data center was found matching any of the criteria provided in the arguments",
 	"network":         "No network was found matching any of the criteria provided in the arguments",
@@ -127,6 +132,8 @@ func translateError(err error) *apiError {
 		return apiErr
 	case errors.As(err, &notFound):
 		return newError(http.StatusNotFound, notFound.Object+"_not_found", notFoundDescriptions[notFound.Object], nil)
+	case errors.As(err, &invalid):
+		return errValidation(invalid.Messages)
 	case errors.Is(err, service.ErrInvalidToken):
 		return errInvalidAPIToken()
 	case errors.Is(err, domain.ErrPermissionDenied):
@@ -135,8 +142,6 @@ func translateError(err error) *apiError {
 		return errNoAvailableAddresses()
 	case errors.Is(err, domain.ErrNotAllocated):
 		return errNoAllocation()
-	case errors.As(err, &invalid):
-		return errValidation(invalid.Messages)
 	case errors.Is(err, domain.ErrAlreadyAllocated):
 		return newError(http.StatusUnprocessableEntity, "ip_already_allocated",
 			"This IP address has already been allocated to another resource", nil)

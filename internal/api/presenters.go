@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/netip"
+
 	"github.com/ipd/ipd/internal/domain"
 )
 
@@ -93,6 +95,20 @@ type interfaceJSON struct {
 	SpeedProfile *idName `json:"speed_profile"`
 }
 
+type apiTokenJSON struct {
+	ID                    string   `json:"id"`
+	Name                  string   `json:"name"`
+	OrganizationID        string   `json:"organization_id"`
+	AuthorizedIPAddresses []string `json:"authorized_ip_addresses"`
+	ExpiresAt             *int64   `json:"expires_at"`
+	RateLimit             int      `json:"rate_limit"`
+	Scopes                []string `json:"scopes"`
+
+	// Secret is null except in the create or regenerate response that
+	// made it.
+	Secret *string `json:"secret"`
+}
+
 // allocationTypeVM is the one allocation type production shows.
 const allocationTypeVM = "VirtualMachine"
 
@@ -182,4 +198,36 @@ func presentInterface(i domain.Interface, addrs []domain.Address) interfaceJSON 
 		State:          i.State,
 		IPAddresses:    ips,
 	}}
+}
+
+// presentAPIToken shows a token with its secret, or with a null secret
+// when secret is "".
+func presentAPIToken(t domain.APIToken, secret string) apiTokenJSON {
+	networks := make([]string, len(t.AuthorizedNetworks))
+	for i, p := range t.AuthorizedNetworks {
+		networks[i] = presentAuthorizedNetwork(p)
+	}
+	var expires *int64
+	if !t.ExpiresAt.IsZero() {
+		expires = new(t.ExpiresAt.Unix())
+	}
+	return apiTokenJSON{
+		ID:                    t.ID,
+		Name:                  t.Name,
+		OrganizationID:        t.OrganizationID,
+		AuthorizedIPAddresses: networks,
+		ExpiresAt:             expires,
+		RateLimit:             t.RateLimit,
+		Scopes:                append([]string{}, t.Scopes...),
+		Secret:                optional(secret),
+	}
+}
+
+// presentAuthorizedNetwork shows a prefix of one address as the address
+// alone, as a customer gives it, and any other prefix in CIDR form.
+func presentAuthorizedNetwork(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.String()
 }

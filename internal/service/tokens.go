@@ -7,8 +7,15 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/ipam"
+	"github.com/ipd/ipd/internal/store"
 )
 
 // ErrInvalidToken means a presented secret matches no live API token: it
@@ -66,4 +73,251 @@ func (s *Service) CreateAPIToken(ctx context.Context, t domain.APIToken) (domain
 		return domain.APIToken{}, "", fmt.Errorf("create API token: %w", err)
 	}
 	return created, secret, nil
+}
+
+// DefaultRateLimit is the number of requests per minute a token created
+// through the API may make.
+const DefaultRateLimit = 1000
+
+// knownScopes are the scopes a token may be granted: every scope the Core
+// API v1 spec lists, not only those of ipd's slice, so that a token's
+// scopes mean the same here as in production.
+var knownScopes = []string{
+	"address_lists", "address_lists:read",
+	"api_tokens", "api_tokens:read",
+	"certificates:read",
+	"disk_backup_policies", "disk_backup_policies:read",
+	"disk_templates", "disk_templates:read",
+	"disks", "disks:read",
+	"dns", "dns:read",
+	"file_storage_volumes", "file_storage_volumes:read",
+	"ip_addresses", "ip_addresses:read",
+	"load_balancers", "load_balancers:read",
+	"managed_organizations", "managed_organizations:delete",
+	"object_storage", "object_storage:read",
+	"organizations:delete", "organizations:read",
+	"security_groups", "security_groups:read",
+	"tags", "tags:read",
+	"tasks:read",
+	"trash_objects:purge", "trash_objects:read", "trash_objects:restore",
+	"virtual_machine_groups", "virtual_machine_groups:read",
+	"virtual_machines", "virtual_machines:authorized_keys", "virtual_machines:console",
+	"virtual_machines:network_interfaces", "virtual_machines:power_actions", "virtual_machines:read",
+	"virtual_networks", "virtual_networks:read",
+}
+
+// APITokenProperties are the fields of a token its organization sets. On
+// update a nil field keeps its value. On create a name is required and
+// the other fields default to no scopes, any client address and no
+// expiry.
+type APITokenProperties struct {
+	Name   *string
+	Scopes *[]string
+
+	// AuthorizedIPAddresses are the client addresses and CIDR prefixes,
+	// IPv4 or IPv6, the token may be used from; none means anywhere.
+	AuthorizedIPAddresses *[]string
+
+	// ExpiresAt is when the token stops working; a pointer to the zero
+	// Time means never.
+	ExpiresAt *time.Time
+}
+
+// OrganizationAPITokens returns a page of the tokens of the organization
+// whose key ("id" or "sub_domain") equals value, and how many it has.
+// Only the caller's own organization is found.
+func (s *Service) OrganizationAPITokens(
+	ctx context.Context, c Caller, key, value string, page domain.Page,
+) ([]domain.APIToken, int, error) {
+	org, err := s.Organization(ctx, c, key, value)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.store.APITokenList(ctx, org.ID, page)
+}
+
+// CreateOrganizationAPIToken creates a token in the organization whose
+// key ("id" or "sub_domain") equals value, which must be the caller's, and
+// returns it with its secret, shown this once. It returns a
+// domain.ValidationError when the properties are refused.
+func (s *Service) CreateOrganizationAPIToken(
+	ctx context.Context, c Caller, key, value string, p APITokenProperties,
+) (domain.APIToken, string, error) {
+	org, err := s.Organization(ctx, c, key, value)
+	if err != nil {
+		return domain.APIToken{}, "", err
+	}
+	if p.Name == nil {
+		p.Name = new("")
+	}
+	change, err := s.checkAPITokenProperties(p)
+	if err != nil {
+		return domain.APIToken{}, "", err
+	}
+
+	t := domain.APIToken{OrganizationID: org.ID, RateLimit: DefaultRateLimit}
+	applyAPITokenChange(&t, change)
+	created, secret, err := s.CreateAPIToken(ctx, t)
+	if err != nil {
+		return domain.APIToken{}, "", err
+	}
+
+	s.log.InfoContext(ctx, "API token created",
+		slog.String("api_token_id", created.ID), slog.String("organization_id", org.ID))
+	return created, secret, nil
+}
+
+// UpdateAPIToken changes the fields of the caller's organization's token
+// that p gives. It returns a NotFoundError for a token of any other
+// organization and a domain.ValidationError when p is refused.
+func (s *Service) UpdateAPIToken(
+	ctx context.Context, c Caller, id string, p APITokenProperties,
+) (domain.APIToken, error) {
+	if _, err := s.apiToken(ctx, c, id); err != nil {
+		return domain.APIToken{}, err
+	}
+	change, err := s.checkAPITokenProperties(p)
+	if err != nil {
+		return domain.APIToken{}, err
+	}
+
+	t, err := s.store.APITokenUpdate(ctx, id, change)
+	if err != nil {
+		return domain.APIToken{}, notFound(err, "api_token")
+	}
+
+	s.log.InfoContext(ctx, "API token updated", slog.String("api_token_id", t.ID))
+	return t, nil
+}
+
+// DeleteAPIToken deletes the caller's organization's token, which stops
+// working at once, and returns it as it was. A token of any other
+// organization is not found.
+func (s *Service) DeleteAPIToken(ctx context.Context, c Caller, id string) (domain.APIToken, error) {
+	t, err := s.apiToken(ctx, c, id)
+	if err != nil {
+		return domain.APIToken{}, err
+	}
+	if err := s.store.APITokenDelete(ctx, t.ID); err != nil {
+		return domain.APIToken{}, notFound(err, "api_token")
+	}
+
+	s.log.InfoContext(ctx, "API token deleted", slog.String("api_token_id", t.ID))
+	return t, nil
+}
+
+// RegenerateAPITokenSecret gives the caller's organization's token a new
+// secret and returns the token with it, shown this once; the old secret
+// stops working at once. A token of any other organization is not found.
+func (s *Service) RegenerateAPITokenSecret(
+	ctx context.Context, c Caller, id string,
+) (domain.APIToken, string, error) {
+	t, err := s.apiToken(ctx, c, id)
+	if err != nil {
+		return domain.APIToken{}, "", err
+	}
+	secret, lookup := NewSecret()
+	if err := s.store.APITokenReplaceSecret(ctx, t.ID, lookup, HashSecret(secret)); err != nil {
+		return domain.APIToken{}, "", notFound(err, "api_token")
+	}
+
+	s.log.InfoContext(ctx, "API token secret regenerated", slog.String("api_token_id", t.ID))
+	return t, secret, nil
+}
+
+// apiToken returns the token with the given ID if it belongs to the
+// caller's organization; otherwise a NotFoundError, so that a token learns
+// nothing about other organizations' tokens, not even that they exist.
+func (s *Service) apiToken(ctx context.Context, c Caller, id string) (domain.APIToken, error) {
+	t, err := s.store.APITokenGet(ctx, id)
+	if err == nil && t.OrganizationID != c.OrganizationID() {
+		err = domain.ErrNotFound
+	}
+	return t, notFound(err, "api_token")
+}
+
+// checkAPITokenProperties validates p and returns it as the store's
+// change, with the authorized addresses parsed into prefixes. It reports
+// every problem at once in a domain.ValidationError.
+func (s *Service) checkAPITokenProperties(p APITokenProperties) (store.APITokenUpdateParams, error) {
+	change := store.APITokenUpdateParams{Name: p.Name, Scopes: p.Scopes, ExpiresAt: p.ExpiresAt}
+	var problems []string
+	if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
+		problems = append(problems, "Name can't be blank")
+	}
+	if p.Scopes != nil {
+		problems = append(problems, checkScopes(*p.Scopes)...)
+	}
+	if p.AuthorizedIPAddresses != nil {
+		networks, refused := parseAuthorizedNetworks(*p.AuthorizedIPAddresses)
+		change.AuthorizedNetworks = &networks
+		problems = append(problems, refused...)
+	}
+	if p.ExpiresAt != nil && !p.ExpiresAt.IsZero() && !p.ExpiresAt.After(s.now()) {
+		problems = append(problems, "Expires at must be in the future")
+	}
+
+	if len(problems) > 0 {
+		return store.APITokenUpdateParams{}, &domain.ValidationError{Messages: problems}
+	}
+	return change, nil
+}
+
+// checkScopes returns a message for each scope that is not a known one.
+func checkScopes(scopes []string) []string {
+	var refused []string
+	for _, scope := range scopes {
+		if !slices.Contains(knownScopes, scope) {
+			refused = append(refused, "Scope '"+scope+"' is not a known scope")
+		}
+	}
+	return refused
+}
+
+// parseAuthorizedNetworks parses client addresses and CIDR prefixes into
+// prefixes: an address is a prefix of its full length, and a prefix's
+// host bits are cleared. It returns a message for each entry it refused.
+func parseAuthorizedNetworks(items []string) ([]netip.Prefix, []string) {
+	networks := make([]netip.Prefix, 0, len(items))
+	var refused []string
+	for _, item := range items {
+		p, err := parseAuthorizedNetwork(item)
+		if err != nil {
+			refused = append(refused, "Authorized IP address '"+item+"' is not an IP address or CIDR prefix")
+			continue
+		}
+		networks = append(networks, p)
+	}
+	return networks, refused
+}
+
+func parseAuthorizedNetwork(item string) (netip.Prefix, error) {
+	if strings.Contains(item, "/") {
+		p, err := ipam.ParsePrefix(item)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		return p.Masked(), nil
+	}
+	a, err := ipam.ParseAddr(item)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// applyAPITokenChange sets the fields of t that change gives.
+func applyAPITokenChange(t *domain.APIToken, change store.APITokenUpdateParams) {
+	if change.Name != nil {
+		t.Name = *change.Name
+	}
+	if change.Scopes != nil {
+		t.Scopes = *change.Scopes
+	}
+	if change.AuthorizedNetworks != nil {
+		t.AuthorizedNetworks = *change.AuthorizedNetworks
+	}
+	if change.ExpiresAt != nil {
+		t.ExpiresAt = *change.ExpiresAt
+	}
 }

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"net/netip"
+	"time"
 
 	"github.com/ipd/ipd/internal/domain"
 )
@@ -49,6 +51,13 @@ func scanAPIToken(row interface{ Scan(...any) error }) (domain.APIToken, error) 
 	return t, nil
 }
 
+// APITokenGet returns the token with the given ID.
+func (s *Store) APITokenGet(ctx context.Context, id string) (domain.APIToken, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t WHERE t.id = $1`, id)
+	t, err := scanAPIToken(row)
+	return t, translate(err, "get API token "+id)
+}
+
 // APITokenGetByLookup returns the token whose secret has the lookup key,
 // with the secret's stored hash for the caller to compare.
 func (s *Store) APITokenGetByLookup(ctx context.Context, lookup string) (domain.APIToken, []byte, error) {
@@ -57,6 +66,82 @@ func (s *Store) APITokenGetByLookup(ctx context.Context, lookup string) (domain.
 		WHERE t.secret_lookup = $1`, lookup)
 	t, err := scanAPIToken(scanFunc(func(dest ...any) error { return row.Scan(append(dest, &hash)...) }))
 	return t, hash, translate(err, "get API token by lookup key")
+}
+
+// APITokenList returns a page of the organization's tokens, oldest first,
+// and how many it has in all.
+func (s *Store) APITokenList(ctx context.Context, orgID string, page domain.Page) ([]domain.APIToken, int, error) {
+	tokens, total, err := listPage(ctx, s.db, page, apiTokenColumns, `api_tokens t`,
+		`t.organization_id = $1`, `t.created_at, t.id`, scanAPIToken, orgID)
+	return tokens, total, translate(err, "list API tokens of "+orgID)
+}
+
+// APITokenUpdateParams are the fields of a token its organization may
+// change; nil leaves a field as it is.
+type APITokenUpdateParams struct {
+	Name               *string
+	Scopes             *[]string
+	AuthorizedNetworks *[]netip.Prefix
+
+	// ExpiresAt sets when the token stops working; a pointer to the zero
+	// Time makes it work forever.
+	ExpiresAt *time.Time
+}
+
+// APITokenUpdate changes the token's fields and returns it as it is now.
+// Each field is set on its own, so concurrent updates of different fields
+// do not undo each other.
+func (s *Store) APITokenUpdate(ctx context.Context, id string, p APITokenUpdateParams) (domain.APIToken, error) {
+	var scopes, networks *string
+	if p.Scopes != nil {
+		scopes = new(joinList(*p.Scopes))
+	}
+	if p.AuthorizedNetworks != nil {
+		networks = new(joinPrefixes(*p.AuthorizedNetworks))
+	}
+	var expires *int64
+	if p.ExpiresAt != nil {
+		expires = new(unixSeconds(*p.ExpiresAt))
+	}
+
+	err := s.writeOneRow(ctx, `UPDATE api_tokens SET
+		name = COALESCE($2, name), scopes = COALESCE($3, scopes),
+		authorized_networks = COALESCE($4, authorized_networks), expires_at = COALESCE($5, expires_at)
+		WHERE id = $1`, id, p.Name, scopes, networks, expires)
+	if err != nil {
+		return domain.APIToken{}, translate(err, "update API token "+id)
+	}
+	return s.APITokenGet(ctx, id)
+}
+
+// APITokenReplaceSecret gives the token a new secret's lookup key and
+// hash. The old secret stops working when the change commits.
+func (s *Store) APITokenReplaceSecret(ctx context.Context, id, lookup string, hash []byte) error {
+	err := s.writeOneRow(ctx, `UPDATE api_tokens SET secret_lookup = $2, secret_hash = $3 WHERE id = $1`,
+		id, lookup, hash)
+	return translate(err, "replace secret of API token "+id)
+}
+
+// APITokenDelete removes the token; its secret stops working when the
+// change commits.
+func (s *Store) APITokenDelete(ctx context.Context, id string) error {
+	err := s.writeOneRow(ctx, `DELETE FROM api_tokens WHERE id = $1`, id)
+	return translate(err, "delete API token "+id)
+}
+
+// writeOneRow runs, in a write transaction, one statement meant to change
+// one row by its key; when it changes none, it reports sql.ErrNoRows.
+func (s *Store) writeOneRow(ctx context.Context, query string, args ...any) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, sql.ErrNoRows)
+		}
+		return nil
+	})
 }
 
 // scanFunc adapts a function to the Scan method the scan helpers take.
