@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ipd/ipd/internal/domain"
 	"github.com/ipd/ipd/internal/inventory"
@@ -21,18 +22,20 @@ const (
 	demoHostname     = "web-1"
 )
 
-// demoScopes are what the demo token may do: allocate and read addresses,
-// and read virtual machines and their interfaces.
-var demoScopes = []string{"ip_addresses", "virtual_machines:read"}
+// defaultDemoScopes are what the demo token may do unless told: allocate
+// and read addresses, and read virtual machines and their interfaces.
+const defaultDemoScopes = "ip_addresses,virtual_machines:read"
 
 func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ipd demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var flags serverFlags
 	flags.register(fs, "", databaseHelp+" (default: a new file in a temporary directory)")
+	scopes := fs.String("scopes", defaultDemoScopes, "comma-separated scopes of the demo token")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	demo := demoToken{scopes: strings.Split(*scopes, ",")}
 
 	if flags.database == "" {
 		dir, err := os.MkdirTemp("", "ipd-demo-")
@@ -49,59 +52,66 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 	log := newLogger(stderr)
 	svc := service.New(st, log, flags.service)
-	secret, interfaceID, err := loadDemo(ctx, st, svc)
-	if err != nil {
+	if err := demo.load(ctx, st, svc); err != nil {
 		return err
 	}
 
 	return serve(ctx, log, svc, flags.listen, func(addr string) {
-		printDemo(stdout, flags.database, addr, secret, interfaceID)
+		demo.print(stdout, flags.database, addr)
 	})
 }
 
-// loadDemo applies the demo inventory and creates a token for the demo
-// organization. It returns the token's secret and the interface of the
-// demo virtual machine.
-func loadDemo(ctx context.Context, st *store.Store, svc *service.Service) (secret, interfaceID string, err error) {
+// demoToken is the token the demo makes, and the interface its curl
+// example allocates to.
+type demoToken struct {
+	scopes      []string
+	secret      string
+	interfaceID string
+}
+
+// load applies the demo inventory and creates the token for the demo
+// organization.
+func (d *demoToken) load(ctx context.Context, st *store.Store, svc *service.Service) error {
 	inv, err := inventory.ParseDemo()
 	if err != nil {
-		return "", "", err
+		return err
 	}
 	if _, err := inventory.Apply(ctx, st, inv); err != nil {
-		return "", "", fmt.Errorf("load demo inventory: %w", err)
+		return fmt.Errorf("load demo inventory: %w", err)
 	}
 
 	org, err := st.OrganizationGetBy(ctx, "sub_domain", demoOrganization)
 	if err != nil {
-		return "", "", err
+		return err
 	}
-	_, secret, err = svc.CreateAPIToken(ctx, domain.APIToken{
+	_, d.secret, err = svc.CreateAPIToken(ctx, domain.APIToken{
 		OrganizationID: org.ID,
 		Name:           "demo",
-		Scopes:         demoScopes,
+		Scopes:         d.scopes,
 		RateLimit:      1000,
 	})
 	if err != nil {
-		return "", "", err
+		return err
 	}
 
 	vm, err := st.VirtualMachineGetBy(ctx, "fqdn", demoHostname+"."+org.InfrastructureDomain)
 	if err != nil {
-		return "", "", err
+		return err
 	}
 	network, err := st.NetworkGetBy(ctx, "permalink", inv.Networks[0].Permalink)
 	if err != nil {
-		return "", "", err
+		return err
 	}
 	iface, err := st.InterfaceGetByNetwork(ctx, vm.ID, network.ID)
 	if err != nil {
-		return "", "", err
+		return err
 	}
-	return secret, iface.ID, nil
+	d.interfaceID = iface.ID
+	return nil
 }
 
-// printDemo tells the newcomer what was made and how to call it.
-func printDemo(w io.Writer, database, addr, secret, interfaceID string) {
+// print tells the newcomer what was made and how to call it.
+func (d *demoToken) print(w io.Writer, database, addr string) {
 	fmt.Fprintf(w, `ipd demo is serving http://%[1]s with the database %[2]s
 
 API token of organization %[3]q (shown once; scopes %[4]s):
@@ -119,5 +129,5 @@ Then look at the interface:
 
   curl -s -H 'Authorization: Bearer %[5]s' http://%[1]s/core/v1/virtual_machine_network_interfaces/%[7]s
 
-`, addr, database, demoOrganization, demoScopes, secret, demoHostname, interfaceID)
+`, addr, database, demoOrganization, strings.Join(d.scopes, ", "), d.secret, demoHostname, d.interfaceID)
 }

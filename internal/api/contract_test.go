@@ -79,17 +79,21 @@ func (s spec) okSchema(op map[string]any) map[string]any {
 	return s.resolve(content.(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any))
 }
 
-// errorCodes returns every error code the operation documents.
-func (s spec) errorCodes(op map[string]any) []string {
-	var codes []string
+// errorCodes returns every error code the operation documents, with the
+// status it comes with.
+func (s spec) errorCodes(op map[string]any) map[string]int {
+	codes := map[string]int{}
 	for status, response := range op["responses"].(map[string]any) {
 		if status == "200" {
 			continue
 		}
-		codes = append(codes, s.codesOf(s.resolve(response.(map[string]any)))...)
+		var n int
+		fmt.Sscan(status, &n)
+		for _, code := range s.codesOf(s.resolve(response.(map[string]any))) {
+			codes[code] = n
+		}
 	}
-	slices.Sort(codes)
-	return slices.Compact(codes)
+	return codes
 }
 
 func (s spec) codesOf(node map[string]any) []string {
@@ -434,4 +438,220 @@ func TestContractSuccesses(t *testing.T) {
 			require.True(t, covered[name], "%s has no contract case", name)
 		}
 	}
+}
+
+// notProduced are the documented error codes ipd never answers with, and
+// why.
+var notProduced = map[string]string{
+	"invalid_capabilities_token":             "ipd has no capabilities tokens",
+	"service_unavailable":                    "ipd has no maintenance mode",
+	"organization_suspended":                 "ipd keeps no suspension state",
+	"organization_not_activated":             "every organization ipd holds is active",
+	"object_in_trash":                        "ipd keeps no trash",
+	"resource_does_not_support_unallocation": "every address ipd holds can be unallocated",
+	"unauthorized_network_for_api_token":     "authorized networks are not enforced yet",
+	"rate_limit_reached":                     "rate limits are not enforced yet",
+}
+
+// notProducedBy are codes that one operation documents and never needs,
+// by operation and code.
+var notProducedBy = map[string]string{
+	"DELETE /api_tokens/api_token: validation_error":                "a delete has nothing to validate",
+	"POST /api_tokens/api_token/regenerate_secret: validation_error": "a new secret has nothing to validate",
+}
+
+// answeredAsNotFound are operations that document permission_denied for
+// another organization's object, which ipd answers as not found instead,
+// so that a token cannot learn what other organizations hold.
+var answeredAsNotFound = []string{
+	"GET /organizations/organization/api_tokens",
+	"POST /organizations/organization/api_tokens",
+	"PATCH /api_tokens/api_token",
+	"DELETE /api_tokens/api_token",
+	"POST /api_tokens/api_token/regenerate_secret",
+	"GET /organizations/organization/ip_addresses",
+	"POST /organizations/organization/ip_addresses",
+	"PATCH /ip_addresses/ip_address",
+	"DELETE /ip_addresses/ip_address",
+}
+
+// errorRequest builds a request that an operation refuses with a code.
+type errorRequest func(e *env) (path, body string)
+
+// errorRequests are the requests that produce each operation's own error
+// codes; the authenticator's are produced alike for every operation.
+var errorRequests = map[string]map[string]errorRequest{
+	"GET /countries/country": {"country_not_found": get("/core/v1/countries/_?country[iso_code2]=ZZ")},
+	"GET /data_centers/data_center": {
+		"data_center_not_found": get("/core/v1/data_centers/_?data_center[permalink]=nowhere")},
+	"GET /data_centers/data_center/default_network": {
+		"data_center_not_found": get("/core/v1/data_centers/_/default_network?data_center[permalink]=nowhere")},
+	"GET /networks/network": {"network_not_found": get("/core/v1/networks/_?network[permalink]=nowhere")},
+	"GET /organizations/organization/available_networks": {
+		"organization_not_found": get("/core/v1/organizations/_/available_networks?organization[sub_domain]=globex")},
+	"GET /organizations/organization": {
+		"organization_not_found": get("/core/v1/organizations/_?organization[sub_domain]=globex")},
+	"GET /organizations/organization/api_tokens": {
+		"organization_not_found": get("/core/v1/organizations/_/api_tokens?organization[sub_domain]=globex")},
+	"POST /organizations/organization/api_tokens": {
+		"organization_not_found": post("/core/v1/organizations/_/api_tokens", createBody("globex", `{"name":"x"}`)),
+		"validation_error":       post("/core/v1/organizations/_/api_tokens", createBody("acme", `{"name":""}`)),
+	},
+	"PATCH /api_tokens/api_token": {
+		"api_token_not_found": post("/core/v1/api_tokens/_", tokenBody("apitoken_AAAAAAAAAAAAAAAA", `{"name":"x"}`)),
+		"validation_error": func(e *env) (string, string) {
+			return "/core/v1/api_tokens/_", tokenBody(tokenID(e), `{"scopes":["no_such_scope"]}`)
+		},
+	},
+	"DELETE /api_tokens/api_token": {
+		"api_token_not_found": post("/core/v1/api_tokens/_", `{"api_token":{"id":"apitoken_AAAAAAAAAAAAAAAA"}}`)},
+	"POST /api_tokens/api_token/regenerate_secret": {
+		"api_token_not_found": post("/core/v1/api_tokens/_/regenerate_secret",
+			`{"api_token":{"id":"apitoken_AAAAAAAAAAAAAAAA"}}`)},
+	"GET /users/current": {"no_user_associated_with_identity": get("/core/v1/users/current")},
+	"GET /organizations/organization/ip_addresses": {
+		"organization_not_found": get("/core/v1/organizations/_/ip_addresses?organization[sub_domain]=globex")},
+	"POST /organizations/organization/ip_addresses": {
+		"organization_not_found": post("/core/v1/organizations/_/ip_addresses",
+			`{"organization":{"sub_domain":"globex"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4"}`),
+		"network_not_found": post("/core/v1/organizations/_/ip_addresses",
+			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"nowhere"},"version":"ipv4"}`),
+		"validation_error": post("/core/v1/organizations/_/ip_addresses",
+			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4","vip":true}`),
+		"no_available_addresses": post("/core/v1/organizations/_/ip_addresses",
+			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-small"},"version":"ipv6"}`),
+	},
+	"GET /ip_addresses/ip_address": {"ip_address_not_found": get("/core/v1/ip_addresses/ip_AAAAAAAAAAAAAAAA")},
+	"PATCH /ip_addresses/ip_address": {
+		"ip_address_not_found": post("/core/v1/ip_addresses/_", `{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),
+		"validation_error": func(e *env) (string, string) {
+			return "/core/v1/ip_addresses/_", `{"ip_address":{"id":"` + acmeIP(e) + `"},"reverse_dns":"a b"}`
+		},
+	},
+	"DELETE /ip_addresses/ip_address": {
+		"ip_address_not_found": post("/core/v1/ip_addresses/_", `{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`)},
+	"POST /ip_addresses/ip_address/unallocate": {
+		"ip_address_not_found": post("/core/v1/ip_addresses/_/unallocate", `{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),
+		"no_allocation": func(e *env) (string, string) {
+			return "/core/v1/ip_addresses/_/unallocate", `{"ip_address":{"id":"` + acmeIP(e) + `"}}`
+		},
+	},
+	"GET /organizations/organization/virtual_machines": {
+		"organization_not_found": get("/core/v1/organizations/_/virtual_machines?organization[sub_domain]=globex")},
+	"GET /virtual_machines/virtual_machine": {
+		"virtual_machine_not_found": get("/core/v1/virtual_machines/_?virtual_machine[fqdn]=app-1.globex.katapult.cloud")},
+	"POST /virtual_machines/virtual_machine/allocate_ip": {
+		"virtual_machine_not_found": post("/core/v1/virtual_machines/_/allocate_ip",
+			`{"virtual_machine":{"fqdn":"nobody.acme.katapult.cloud"},"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),
+		"ip_address_not_found": post("/core/v1/virtual_machines/_/allocate_ip",
+			`{"virtual_machine":{"fqdn":"`+webFQDN+`"},"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),
+		"ip_already_allocated": func(e *env) (string, string) {
+			return "/core/v1/virtual_machines/_/allocate_ip",
+				`{"virtual_machine":{"fqdn":"` + webFQDN + `"},"ip_address":{"id":"` + allocatedIP(e) + `"}}`
+		},
+		"no_interface_available": func(e *env) (string, string) {
+			return "/core/v1/virtual_machines/_/allocate_ip",
+				`{"virtual_machine":{"fqdn":"db-1.acme.katapult.cloud"},"ip_address":{"id":"` + acmeIP(e) + `"}}`
+		},
+	},
+	"GET /virtual_machines/virtual_machine/network_interfaces": {
+		"virtual_machine_not_found": get("/core/v1/virtual_machines/vm_AAAAAAAAAAAAAAAA/network_interfaces")},
+	"GET /virtual_machines/virtual_machine/networks/network/interface": {
+		"virtual_machine_not_found": get("/core/v1/virtual_machines/vm_AAAAAAAAAAAAAAAA/networks/_/interface?network[permalink]=uk-lon-01-public"),
+		"network_not_found": get("/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=" + webFQDN +
+			"&network[permalink]=nowhere"),
+		"interface_not_found": get("/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=db-1.acme.katapult.cloud" +
+			"&network[permalink]=uk-lon-01-public"),
+	},
+	"GET /virtual_machine_network_interfaces/virtual_machine_network_interface": {
+		"virtual_machine_network_interface_not_found": get("/core/v1/virtual_machine_network_interfaces/_")},
+	"GET /virtual_machine_network_interfaces/virtual_machine_network_interface/available_ips/address_version": {
+		"virtual_machine_network_interface_not_found": get("/core/v1/virtual_machine_network_interfaces/_/available_ips/ipv4")},
+	"POST /virtual_machine_network_interfaces/virtual_machine_network_interface/allocate_ip": {
+		"virtual_machine_network_interface_not_found": post("/core/v1/virtual_machine_network_interfaces/_/allocate_ip",
+			`{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),
+		"ip_address_not_found": func(e *env) (string, string) {
+			return "/core/v1/virtual_machine_network_interfaces/" + e.public + "/allocate_ip",
+				`{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`
+		},
+		"ip_already_allocated": func(e *env) (string, string) {
+			return "/core/v1/virtual_machine_network_interfaces/" + e.public + "/allocate_ip",
+				`{"ip_address":{"id":"` + allocatedIP(e) + `"}}`
+		},
+		"invalid_ip": func(e *env) (string, string) {
+			return "/core/v1/virtual_machine_network_interfaces/" + e.small + "/allocate_ip",
+				`{"ip_address":{"id":"` + acmeIP(e) + `"}}`
+		},
+	},
+	"POST /virtual_machine_network_interfaces/virtual_machine_network_interface/allocate_new_ip": {
+		"virtual_machine_network_interface_not_found": post(
+			"/core/v1/virtual_machine_network_interfaces/_/allocate_new_ip", `{"address_version":"ipv4"}`),
+		"permission_denied": func(e *env) (string, string) {
+			return "/core/v1/virtual_machine_network_interfaces/" + e.foreign + "/allocate_new_ip", `{"address_version":"ipv4"}`
+		},
+		"no_available_addresses": func(e *env) (string, string) {
+			return "/core/v1/virtual_machine_network_interfaces/" + e.small + "/allocate_new_ip", `{"address_version":"ipv6"}`
+		},
+	},
+}
+
+func post(path, body string) errorRequest {
+	return func(*env) (string, string) { return path, body }
+}
+
+// TestContractErrors produces every error code the spec documents for
+// every operation, with its documented status, or names why ipd never
+// answers with it.
+func TestContractErrors(t *testing.T) {
+	t.Parallel()
+	s := loadSpec(t)
+	e := newEnv(t, "sqlite")
+	token := e.newToken("acme", allScopes...)
+	scopeless := e.newToken("acme")
+
+	for _, op := range contractOps {
+		name := op.method + " " + op.specPath
+		specOp := s.operation(op.method, op.specPath)
+		for code, status := range s.errorCodes(specOp) {
+			what := name + ": " + code
+			path, body := op.request(e)
+			caller := token
+			switch {
+			case notProduced[code] != "" || notProducedBy[what] != "":
+				continue
+			case code == "permission_denied" && slices.Contains(answeredAsNotFound, name):
+				continue
+			case code == "missing_api_token":
+				caller = ""
+			case code == "invalid_api_token":
+				caller = "NOTATOKENNOTATOKENNOTATOKEN"
+			case code == "scope_not_granted":
+				if len(endpointScopes(specOp)) == 0 {
+					continue
+				}
+				caller = scopeless
+			default:
+				produce, ok := errorRequests[name][code]
+				require.True(t, ok, "%s: no request produces it and it is not listed as never produced", what)
+				path, body = produce(e)
+			}
+
+			res := e.do(op.method, path, caller, body)
+			require.Equal(t, code, res.errorCode(), "%s: %s", what, res.raw)
+			require.Equal(t, status, res.status, what)
+		}
+	}
+}
+
+// endpointScopes returns the scopes the operation's Authenticator needs.
+func endpointScopes(op map[string]any) []string {
+	var scopes []string
+	requirements, _ := op["security"].([]any)
+	for _, requirement := range requirements {
+		names, _ := requirement.(map[string]any)["Authenticator"].([]any)
+		for _, name := range names {
+			scopes = append(scopes, name.(string))
+		}
+	}
+	return scopes
 }

@@ -23,7 +23,7 @@ import (
 // testInventory has production's public network, a small network whose
 // /29 runs out after five addresses, a medium one whose /26 runs out after
 // 61, all three in London, a data center in Amsterdam with no network, and
-// two organizations.
+// two organizations. Acme's db-1 has no interface at all.
 const testInventory = `
 countries:
   - {name: United Kingdom, iso_code2: GB, iso_code3: GBR, time_zone: Europe/London}
@@ -57,6 +57,7 @@ organizations:
         hostname: web-1
         data_center: uk-lon-01
         interfaces: [{network: uk-lon-01-public}, {network: uk-lon-01-small}, {network: uk-lon-01-medium}]
+      - {name: db-1, hostname: db-1, data_center: uk-lon-01}
   - name: Globex
     sub_domain: globex
     virtual_machines:

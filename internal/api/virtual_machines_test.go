@@ -14,13 +14,17 @@ func TestListVirtualMachines(t *testing.T) {
 
 	res := e.do(http.MethodGet, "/core/v1/organizations/organization/virtual_machines?organization[sub_domain]=acme", e.token, "")
 	require.Equal(t, http.StatusOK, res.status, res.raw)
-	vms := res.field("virtual_machines").([]any)
-	require.Len(t, vms, 1)
-	vm := vms[0].(map[string]any)
+	vms := map[string]map[string]any{}
+	for _, item := range res.field("virtual_machines").([]any) {
+		vms[item.(map[string]any)["name"].(string)] = item.(map[string]any)
+	}
+	require.Len(t, vms, 2)
+	vm := vms["web-1"]
 	require.Equal(t, "web-1.acme.katapult.cloud", vm["fqdn"])
 	require.Equal(t, []any{map[string]any{"address": "185.44.252.1"}}, vm["ip_addresses"])
 	require.Equal(t, "uk-lon-01", vm["zone"].(map[string]any)["data_center"].(map[string]any)["permalink"])
-	require.EqualValues(t, 1, res.field("pagination", "total"))
+	require.EqualValues(t, 2, res.field("pagination", "total"))
+	require.Equal(t, []any{}, vms["db-1"]["ip_addresses"], "db-1 has no interface, so no address")
 
 	foreign := e.do(http.MethodGet, "/core/v1/organizations/_/virtual_machines?organization[sub_domain]=globex", e.token, "")
 	require.Equal(t, "organization_not_found", foreign.errorCode())
