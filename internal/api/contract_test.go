@@ -456,7 +456,7 @@ var notProduced = map[string]string{
 // notProducedBy are codes that one operation documents and never needs,
 // by operation and code.
 var notProducedBy = map[string]string{
-	"DELETE /api_tokens/api_token: validation_error":                "a delete has nothing to validate",
+	"DELETE /api_tokens/api_token: validation_error":                 "a delete has nothing to validate",
 	"POST /api_tokens/api_token/regenerate_secret: validation_error": "a new secret has nothing to validate",
 }
 
