@@ -18,7 +18,8 @@ go build -o "$work/ipd" ./cmd/ipd
 # start_demo DATABASE PORT starts ipd demo and sets TOKEN and VMNET from
 # what it prints.
 start_demo() {
-  "$work/ipd" demo --database "$1" --listen "127.0.0.1:$2" >"$work/demo.out" 2>"$work/demo-$2.log" &
+  "$work/ipd" demo --database "$1" --listen "127.0.0.1:$2" --rate-limit 10000000 \
+    >"$work/demo.out" 2>"$work/demo-$2.log" &
   for _ in $(seq 100); do grep -q address_version "$work/demo.out" 2>/dev/null && break; sleep 0.1; done
   TOKEN=$(grep -o 'Bearer [A-Z0-9]*' "$work/demo.out" | head -1 | cut -d' ' -f2)
   VMNET=$(grep -o 'vmnet_[A-Za-z0-9]*' "$work/demo.out" | head -1)

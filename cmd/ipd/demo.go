@@ -32,10 +32,11 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var flags serverFlags
 	flags.register(fs, "", databaseHelp+" (default: a new file in a temporary directory)")
 	scopes := fs.String("scopes", defaultDemoScopes, "comma-separated scopes of the demo token")
+	rateLimit := fs.Int("rate-limit", service.DefaultRateLimit, "requests a minute the demo token may make")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	demo := demoToken{scopes: strings.Split(*scopes, ",")}
+	demo := demoToken{scopes: strings.Split(*scopes, ","), rateLimit: *rateLimit}
 
 	if flags.database == "" {
 		dir, err := os.MkdirTemp("", "ipd-demo-")
@@ -65,6 +66,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // example allocates to.
 type demoToken struct {
 	scopes      []string
+	rateLimit   int
 	secret      string
 	interfaceID string
 }
@@ -88,7 +90,7 @@ func (d *demoToken) load(ctx context.Context, st *store.Store, svc *service.Serv
 		OrganizationID: org.ID,
 		Name:           "demo",
 		Scopes:         d.scopes,
-		RateLimit:      1000,
+		RateLimit:      d.rateLimit,
 	})
 	if err != nil {
 		return err

@@ -104,7 +104,7 @@ func TestDemo(t *testing.T) {
 // TestBench drives the demo with `ipd bench`, with and without churn.
 func TestBench(t *testing.T) {
 	t.Parallel()
-	printed, _ := startDemo(t)
+	printed, _ := startDemo(t, "--rate-limit", "100000")
 	common := []string{"bench",
 		"--url", servingURL.FindStringSubmatch(printed)[1],
 		"--token", curlToken.FindStringSubmatch(printed)[1],

@@ -102,6 +102,6 @@ func serve(ctx context.Context, log *slog.Logger, svc *service.Service, listen s
 // newMux routes the API below its prefix; every other path is not ipd's.
 func newMux(log *slog.Logger, svc *service.Service) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle(api.Prefix+"/", api.New(svc, log))
+	mux.Handle(api.Prefix+"/", api.New(svc, log, api.Config{}))
 	return mux
 }

@@ -555,7 +555,7 @@ func TestAPITokenSecretNotLogged(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	var logged bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	server := httptest.NewServer(api.New(service.New(e.store, log, service.Config{}), log))
+	server := httptest.NewServer(api.New(service.New(e.store, log, service.Config{}), log, api.Config{}))
 	t.Cleanup(server.Close)
 	admin := e.newToken("acme", "api_tokens")
 

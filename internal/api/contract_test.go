@@ -449,8 +449,6 @@ var notProduced = map[string]string{
 	"organization_not_activated":             "every organization ipd holds is active",
 	"object_in_trash":                        "ipd keeps no trash",
 	"resource_does_not_support_unallocation": "every address ipd holds can be unallocated",
-	"unauthorized_network_for_api_token":     "authorized networks are not enforced yet",
-	"rate_limit_reached":                     "rate limits are not enforced yet",
 }
 
 // notProducedBy are codes that one operation documents and never needs,
@@ -608,6 +606,8 @@ func TestContractErrors(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	token := e.newToken("acme", allScopes...)
 	scopeless := e.newToken("acme")
+	elsewhere := e.tokenWith(1000, "192.0.2.0/24")
+	exhausted := e.tokenWith(0)
 
 	for _, op := range contractOps {
 		name := op.method + " " + op.specPath
@@ -625,6 +625,10 @@ func TestContractErrors(t *testing.T) {
 				caller = ""
 			case code == "invalid_api_token":
 				caller = "NOTATOKENNOTATOKENNOTATOKEN"
+			case code == "unauthorized_network_for_api_token":
+				caller = elsewhere
+			case code == "rate_limit_reached":
+				caller = exhausted
 			case code == "scope_not_granted":
 				if len(endpointScopes(specOp)) == 0 {
 					continue

@@ -103,7 +103,7 @@ func newEnvAt(t testing.TB, dbURL string, load bool) *env {
 		require.NoError(t, err)
 	}
 
-	svc := service.New(st, discardLog, service.Config{})
+	svc := service.New(st, discardLog, testServiceConfig)
 	e := &env{t: t, store: st, svc: svc, url: startServer(t, svc)}
 	e.token = e.newToken("acme", "ip_addresses", "virtual_machines:read")
 	e.public = e.interfaceID("acme", "web-1", "uk-lon-01-public")
@@ -118,10 +118,14 @@ func newEnvAt(t testing.TB, dbURL string, load bool) *env {
 
 var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// testServiceConfig lets the tests, which all call from one address, fail
+// to authenticate as often as they need.
+var testServiceConfig = service.Config{AuthFailuresPerMinute: 1 << 20}
+
 // startServer serves the API over svc until the test ends and returns its
 // URL.
 func startServer(t testing.TB, svc *service.Service) string {
-	server := httptest.NewServer(api.New(svc, discardLog))
+	server := httptest.NewServer(api.New(svc, discardLog, api.Config{}))
 	t.Cleanup(server.Close)
 	return server.URL
 }
@@ -130,7 +134,7 @@ func startServer(t testing.TB, svc *service.Service) string {
 // database at dbURL, as another ipd process would, and returns its URL.
 func startReplica(t testing.TB, dbURL string) string {
 	st := storetest.OpenURL(t, dbURL)
-	return startServer(t, service.New(st, discardLog, service.Config{}))
+	return startServer(t, service.New(st, discardLog, testServiceConfig))
 }
 
 // newToken creates a token of the organization with the given scopes and

@@ -127,6 +127,8 @@ func translateError(err error) *apiError {
 	var apiErr *apiError
 	var notFound *domain.NotFoundError
 	var invalid *domain.ValidationError
+	var network *service.UnauthorizedNetworkError
+	var limited *service.RateLimitError
 	switch {
 	case errors.As(err, &apiErr):
 		return apiErr
@@ -136,6 +138,18 @@ func translateError(err error) *apiError {
 		return errValidation(invalid.Messages)
 	case errors.Is(err, service.ErrInvalidToken):
 		return errInvalidAPIToken()
+	case errors.As(err, &network):
+		return newError(http.StatusForbidden, "unauthorized_network_for_api_token",
+			"Network is not allowed to access the API with this API token",
+			struct {
+				IPAddress string `json:"ip_address"`
+			}{network.Client.String()})
+	case errors.As(err, &limited):
+		return newError(http.StatusTooManyRequests, "rate_limit_reached",
+			"You have reached the rate limit for this type of request",
+			struct {
+				TotalPermitted int `json:"total_permitted"`
+			}{limited.Limit.Permitted})
 	case errors.Is(err, domain.ErrPermissionDenied):
 		return errPermissionDenied()
 	case errors.Is(err, domain.ErrExhausted):

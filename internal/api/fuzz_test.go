@@ -50,7 +50,7 @@ func FuzzRequest(f *testing.F) {
 	f.Add(uint8(11), "address_version=ipv9", `{"virtual_machine_network_interface":{"id":1e400}}`, true)
 
 	e := newEnv(f, "sqlite")
-	handler := api.New(e.svc, discardLog)
+	handler := api.New(e.svc, discardLog, api.Config{})
 	f.Fuzz(func(t *testing.T, route uint8, query, body string, jsonBody bool) {
 		r := fuzzRoutes[int(route)%len(fuzzRoutes)]
 		req := httptest.NewRequest(r.method, "/", strings.NewReader(body))

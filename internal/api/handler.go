@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,12 +30,23 @@ type Handler struct {
 	svc    *service.Service
 	log    *slog.Logger
 	router *router
+	config Config
+}
+
+// Config holds the handler's settings.
+type Config struct {
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// ipd. A request from one of them is taken to come from the
+	// right-most address of its X-Forwarded-For header that is not a
+	// trusted proxy; from anywhere else, from its TCP peer, whatever its
+	// headers say. Empty, the default, trusts no proxy.
+	TrustedProxies []netip.Prefix
 }
 
 // New returns the API handler over svc, logging one line per request to
 // log.
-func New(svc *service.Service, log *slog.Logger) *Handler {
-	return &Handler{svc: svc, log: log, router: newRouter(endpoints())}
+func New(svc *service.Service, log *slog.Logger, config Config) *Handler {
+	return &Handler{svc: svc, log: log, router: newRouter(endpoints()), config: config}
 }
 
 // call is one request on its way through an endpoint.
@@ -69,6 +82,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	caller, err := h.authenticate(r)
+	if err != nil {
+		return err
+	}
+	limit, err := h.svc.CountRequest(r.Context(), caller)
+	setRateLimitHeaders(w.Header(), limit)
 	if err != nil {
 		return err
 	}
@@ -113,7 +131,50 @@ func (h *Handler) authenticate(r *http.Request) (service.Caller, error) {
 	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return service.Caller{}, errMissingAPIToken()
 	}
-	return h.svc.Authenticate(r.Context(), secret)
+	return h.svc.Authenticate(r.Context(), secret, h.clientAddr(r))
+}
+
+// clientAddr returns the address a request comes from: its TCP peer, or,
+// when the peer is a trusted proxy, the right-most address of
+// X-Forwarded-For that is not one. A peer that is not a trusted proxy
+// cannot make itself look like another client.
+func (h *Handler) clientAddr(r *http.Request) netip.Addr {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	client := peer.Addr().Unmap()
+	if !h.trusted(client) {
+		return client
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return client
+		}
+		client = hop.Unmap()
+		if !h.trusted(client) {
+			return client
+		}
+	}
+	return client
+}
+
+func (h *Handler) trusted(a netip.Addr) bool {
+	for _, p := range h.config.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// setRateLimitHeaders tells the caller where its token stands against
+// its limit, on every answer once the token is known.
+func setRateLimitHeaders(header http.Header, limit service.RateLimit) {
+	header.Set("X-Ratelimit-Permitted", strconv.Itoa(limit.Permitted))
+	header.Set("X-Ratelimit-Remaining", strconv.Itoa(limit.Remaining))
 }
 
 func setCORSHeaders(header http.Header) {

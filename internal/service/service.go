@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -25,6 +26,12 @@ type Config struct {
 	// name, its compressed form with each colon as a dash. Default
 	// "rdns.k.io".
 	ReverseDNSDomainIPv6 string
+
+	// AuthFailuresPerMinute bounds the failed authentications one client
+	// address may make in a minute, so that secrets cannot be guessed at
+	// line rate; past it, every authentication from that address is
+	// refused until the minute is over. Default 30.
+	AuthFailuresPerMinute int
 }
 
 // Service runs ipd's operations over a store. It is safe for concurrent
@@ -42,11 +49,15 @@ const (
 	DefaultReverseDNSDomainIPv6 = "rdns.k.io"
 )
 
+// DefaultAuthFailuresPerMinute is Config.AuthFailuresPerMinute's default.
+const DefaultAuthFailuresPerMinute = 30
+
 // New returns a Service over st that logs to log. Empty Config fields take
 // their defaults.
 func New(st *store.Store, log *slog.Logger, config Config) *Service {
 	config.ReverseDNSDomainIPv4 = cmp.Or(config.ReverseDNSDomainIPv4, DefaultReverseDNSDomainIPv4)
 	config.ReverseDNSDomainIPv6 = cmp.Or(config.ReverseDNSDomainIPv6, DefaultReverseDNSDomainIPv6)
+	config.AuthFailuresPerMinute = cmp.Or(config.AuthFailuresPerMinute, DefaultAuthFailuresPerMinute)
 	return &Service{store: st, log: log, config: config, now: time.Now}
 }
 
@@ -65,6 +76,21 @@ type Caller struct {
 // OrganizationID returns the organization the caller acts in.
 func (c Caller) OrganizationID() string {
 	return c.Token.OrganizationID
+}
+
+// fromAuthorizedNetwork reports whether the caller's token may be used
+// from client: it names no networks, or one of them holds client.
+func (c Caller) fromAuthorizedNetwork(client netip.Addr) bool {
+	if len(c.Token.AuthorizedNetworks) == 0 {
+		return true
+	}
+	client = client.Unmap()
+	for _, n := range c.Token.AuthorizedNetworks {
+		if n.Contains(client) {
+			return true
+		}
+	}
+	return false
 }
 
 // HasAnyScope reports whether the caller was granted at least one of

@@ -43,8 +43,39 @@ func HashSecret(secret string) []byte {
 	return sum[:]
 }
 
-// Authenticate returns the caller a secret identifies, or ErrInvalidToken.
-func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, error) {
+// Authenticate returns the caller a secret identifies when it is
+// presented from the client address client. It returns ErrInvalidToken
+// for a secret that matches no live token, an UnauthorizedNetworkError
+// when the token may not be used from client, and a RateLimitError when
+// client has failed too often this minute.
+func (s *Service) Authenticate(ctx context.Context, secret string, client netip.Addr) (Caller, error) {
+	failures := "auth-failures:" + client.String()
+	failed, err := s.store.RateLimitHits(ctx, failures, s.now())
+	if err != nil {
+		return Caller{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if failed >= s.config.AuthFailuresPerMinute {
+		return Caller{}, &RateLimitError{Limit: RateLimit{Permitted: s.config.AuthFailuresPerMinute}}
+	}
+
+	c, err := s.authenticate(ctx, secret)
+	if errors.Is(err, ErrInvalidToken) {
+		if _, countErr := s.store.RateLimitHit(ctx, failures, s.now()); countErr != nil {
+			return Caller{}, fmt.Errorf("authenticate: %w", countErr)
+		}
+		return Caller{}, err
+	}
+	if err != nil {
+		return Caller{}, err
+	}
+	if !c.fromAuthorizedNetwork(client) {
+		return Caller{}, &UnauthorizedNetworkError{Client: client}
+	}
+	return c, nil
+}
+
+// authenticate returns the caller a secret identifies, or ErrInvalidToken.
+func (s *Service) authenticate(ctx context.Context, secret string) (Caller, error) {
 	if len(secret) <= lookupLen {
 		return Caller{}, ErrInvalidToken
 	}
@@ -62,6 +93,48 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, erro
 		return Caller{}, ErrInvalidToken
 	}
 	return Caller{Token: t}, nil
+}
+
+// UnauthorizedNetworkError means a token was presented from a client
+// address outside the networks it may be used from.
+type UnauthorizedNetworkError struct {
+	Client netip.Addr
+}
+
+func (e *UnauthorizedNetworkError) Error() string {
+	return "API token used from unauthorized address " + e.Client.String()
+}
+
+// RateLimit is where a caller stands against a per-minute limit.
+type RateLimit struct {
+	Permitted int // requests a minute
+	Remaining int // requests left this minute
+}
+
+// RateLimitError means the caller has used up its requests for this
+// minute.
+type RateLimitError struct {
+	Limit RateLimit
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limit of %d requests a minute reached", e.Limit.Permitted)
+}
+
+// CountRequest counts one request of the caller's token against its
+// limit, in a count every replica sharing the database adds to, and
+// returns where the token stands. Past the limit it returns a
+// RateLimitError, which carries the same standing.
+func (s *Service) CountRequest(ctx context.Context, c Caller) (RateLimit, error) {
+	hits, err := s.store.RateLimitHit(ctx, "token:"+c.Token.ID, s.now())
+	if err != nil {
+		return RateLimit{}, fmt.Errorf("count request: %w", err)
+	}
+	limit := RateLimit{Permitted: c.Token.RateLimit, Remaining: max(0, c.Token.RateLimit-hits)}
+	if hits > c.Token.RateLimit {
+		return limit, &RateLimitError{Limit: limit}
+	}
+	return limit, nil
 }
 
 // CreateAPIToken stores a token and returns it with its secret, which is
