@@ -57,7 +57,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 
-	return serve(ctx, log, svc, flags.listen, func(addr string) {
+	return serve(ctx, log, svc, flags, func(addr string) {
 		demo.print(stdout, flags.database, addr)
 	})
 }

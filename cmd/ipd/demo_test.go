@@ -140,3 +140,22 @@ func waitFor(t *testing.T, w *syncBuffer, done <-chan error, want string) string
 	}
 	return w.String()
 }
+
+func TestParsePrefixOrAddr(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"10.0.0.1":      "10.0.0.1/32",
+		"10.0.0.0/8":    "10.0.0.0/8",
+		"10.1.2.3/8":    "10.0.0.0/8",
+		"2001:DB8::1":   "2001:db8::1/128",
+		"2001:db8::/32": "2001:db8::/32",
+	} {
+		got, err := parsePrefixOrAddr(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got.String(), in)
+	}
+	for _, bad := range []string{"", "10.0.0.256", "::ffff:10.0.0.1", "fe80::1%eth0", "10.0.0.0/33"} {
+		_, err := parsePrefixOrAddr(bad)
+		require.Error(t, err, bad)
+	}
+}

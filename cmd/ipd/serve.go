@@ -9,9 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/ipd/ipd/internal/api"
+	"github.com/ipd/ipd/internal/ipam"
 	"github.com/ipd/ipd/internal/service"
 	"github.com/ipd/ipd/internal/store"
 )
@@ -21,6 +24,7 @@ type serverFlags struct {
 	listen   string
 	database string
 	service  service.Config
+	api      api.Config
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultDatabase, databaseHelp string) {
@@ -30,6 +34,26 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultDatabase, databaseHelp s
 		"zone of an IPv4 address's default reverse DNS name, a-b-c-d.ZONE")
 	fs.StringVar(&f.service.ReverseDNSDomainIPv6, "reverse-dns-ipv6", service.DefaultReverseDNSDomainIPv6,
 		"zone of an IPv6 address's default reverse DNS name, its compressed form with dashes for colons")
+	fs.Func("trusted-proxy", "address or prefix of a reverse proxy whose X-Forwarded-For is believed (repeatable)",
+		func(value string) error {
+			p, err := parsePrefixOrAddr(value)
+			f.api.TrustedProxies = append(f.api.TrustedProxies, p)
+			return err
+		})
+}
+
+// parsePrefixOrAddr parses "A/N", or "A" as the prefix of that one
+// address.
+func parsePrefixOrAddr(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := ipam.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := ipam.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 const databaseHelp = "SQLite file path, or a postgres:// URL"
@@ -50,7 +74,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 
-	return serve(ctx, log, service.New(st, log, flags.service), flags.listen, nil)
+	return serve(ctx, log, service.New(st, log, flags.service), flags, nil)
 }
 
 func newLogger(w io.Writer) *slog.Logger {
@@ -61,16 +85,18 @@ func newLogger(w io.Writer) *slog.Logger {
 // once the process is told to stop.
 const shutdownTimeout = 30 * time.Second
 
-// serve answers API requests on listen until ctx is done, then stops
+// serve answers API requests on flags.listen until ctx is done, then stops
 // accepting connections and lets in-flight requests finish. It calls
 // listening, when set, with the address it listens on.
-func serve(ctx context.Context, log *slog.Logger, svc *service.Service, listen string, listening func(addr string)) error {
-	ln, err := net.Listen("tcp", listen)
+func serve(
+	ctx context.Context, log *slog.Logger, svc *service.Service, flags serverFlags, listening func(addr string),
+) error {
+	ln, err := net.Listen("tcp", flags.listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", listen, err)
+		return fmt.Errorf("listen on %s: %w", flags.listen, err)
 	}
 	srv := &http.Server{
-		Handler:           newMux(log, svc),
+		Handler:           newMux(log, svc, flags.api),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -100,8 +126,8 @@ func serve(ctx context.Context, log *slog.Logger, svc *service.Service, listen s
 }
 
 // newMux routes the API below its prefix; every other path is not ipd's.
-func newMux(log *slog.Logger, svc *service.Service) http.Handler {
+func newMux(log *slog.Logger, svc *service.Service, config api.Config) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle(api.Prefix+"/", api.New(svc, log, api.Config{}))
+	mux.Handle(api.Prefix+"/", api.New(svc, log, config))
 	return mux
 }
