@@ -73,6 +73,7 @@ type env struct {
 	store *store.Store
 	svc   *service.Service
 	url   string
+	dbURL string
 
 	// token is Acme's, with the ip_addresses and virtual_machines:read
 	// scopes.
@@ -104,7 +105,7 @@ func newEnvAt(t testing.TB, dbURL string, load bool) *env {
 	}
 
 	svc := service.New(st, discardLog, testServiceConfig)
-	e := &env{t: t, store: st, svc: svc, url: startServer(t, svc)}
+	e := &env{t: t, store: st, svc: svc, url: startServer(t, svc), dbURL: dbURL}
 	e.token = e.newToken("acme", "ip_addresses", "virtual_machines:read")
 	e.public = e.interfaceID("acme", "web-1", "uk-lon-01-public")
 	e.small = e.interfaceID("acme", "web-1", "uk-lon-01-small")

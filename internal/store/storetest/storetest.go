@@ -7,9 +7,11 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,4 +112,70 @@ func dropSchema(t testing.TB, base, schema string) {
 	if _, err := db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
 		t.Errorf("drop schema %s: %v", schema, err)
 	}
+}
+
+// Dump returns every row of every table of the database at dbURL as
+// sorted text, for tests that require a request to have changed nothing.
+// The rate-limit counts are left out: every request changes them.
+func Dump(t testing.TB, dbURL string) string {
+	t.Helper()
+	driver, dsn, tablesQuery := "sqlite", dbURL, `SELECT name FROM sqlite_master WHERE type = 'table'`
+	if strings.HasPrefix(dbURL, "postgres") {
+		driver, tablesQuery = "pgx", `SELECT table_name FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dbURL, err)
+	}
+	defer db.Close()
+
+	var tables []string
+	rows, err := db.Query(tablesQuery)
+	if err != nil {
+		t.Fatalf("list tables: %v", err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatalf("list tables: %v", err)
+		}
+		if name != "rate_limit_windows" && name != "goose_db_version" && !strings.HasPrefix(name, "sqlite_") {
+			tables = append(tables, name)
+		}
+	}
+	rows.Close()
+	slices.Sort(tables)
+
+	var b strings.Builder
+	for _, table := range tables {
+		b.WriteString(dumpTable(t, db, table))
+	}
+	return b.String()
+}
+
+func dumpTable(t testing.TB, db *sql.DB, table string) string {
+	rows, err := db.Query(`SELECT * FROM ` + table)
+	if err != nil {
+		t.Fatalf("dump %s: %v", table, err)
+	}
+	defer rows.Close()
+	columns, err := rows.Columns()
+	if err != nil {
+		t.Fatalf("dump %s: %v", table, err)
+	}
+	var lines []string
+	for rows.Next() {
+		values := make([]any, len(columns))
+		pointers := make([]any, len(columns))
+		for i := range values {
+			pointers[i] = &values[i]
+		}
+		if err := rows.Scan(pointers...); err != nil {
+			t.Fatalf("dump %s: %v", table, err)
+		}
+		lines = append(lines, fmt.Sprintf("%s %q", table, values))
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n") + "\n"
 }
