@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -498,54 +498,43 @@ func TestAPITokenSecretNotStored(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.status, res.raw)
 		second := res.str("api_token", "secret")
 
-		driver := map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine]
-		db, err := sql.Open(driver, dbURL)
-		require.NoError(t, err)
-		defer db.Close()
-		rows, err := db.Query(`SELECT * FROM api_tokens`)
-		require.NoError(t, err)
-		defer rows.Close()
-		columns, err := rows.Columns()
-		require.NoError(t, err)
-		require.ElementsMatch(t, []string{"id", "organization_id", "name", "secret_lookup", "secret_hash", "scopes",
-			"authorized_networks", "expires_at", "rate_limit", "created_at"}, columns)
-
-		stored := map[string]map[string]any{}
-		for rows.Next() {
-			values := make([]any, len(columns))
-			pointers := make([]any, len(columns))
-			for i := range values {
-				pointers[i] = &values[i]
-			}
-			require.NoError(t, rows.Scan(pointers...))
-			row := map[string]any{}
-			for i, column := range columns {
-				row[column] = values[i]
-				for _, secret := range []string{admin, first, second} {
-					text := columnText(values[i])
-					require.NotContains(t, text, secret[16:], "column %s holds a secret", column)
-				}
-			}
-			stored[columnText(row["id"])] = row
+		// Only the lookup key, the first 16 characters, and a hash are kept.
+		dump := storetest.Dump(t, dbURL)
+		for _, secret := range []string{admin, first, second} {
+			require.NotContains(t, dump, secret[16:], "the database holds a secret")
 		}
-		require.NoError(t, rows.Err())
-		require.Len(t, stored, 3)
-
+		require.Contains(t, dump, second[:16])
+		require.NotContains(t, dump, first[:16], "the old lookup key is gone")
 		hash := sha256.Sum256([]byte(second))
-		require.Equal(t, second[:16], columnText(stored[id]["secret_lookup"]))
-		require.Equal(t, hash[:], stored[id]["secret_hash"])
+		require.Contains(t, dump, fmt.Sprintf("%q", hash[:]))
 	})
 }
 
-// columnText is a scanned column's value as text.
-func columnText(v any) string {
-	switch v := v.(type) {
-	case []byte:
-		return string(v)
-	case string:
-		return v
-	}
-	return ""
+// TestRegenerateAcrossReplicas regenerates a secret through one server
+// and finds the old one refused at once by another on the same database.
+func TestRegenerateAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, engine string) {
+		t.Parallel()
+		dbURL := storetest.URL(t, engine)
+		e := newEnvAt(t, dbURL, true)
+		other := startReplica(t, dbURL)
+		admin := e.newToken("acme", "api_tokens")
+		created := e.do(http.MethodPost, "/core/v1/organizations/_/api_tokens", admin,
+			createBody("acme", `{"name":"x","scopes":["ip_addresses"]}`))
+		old, id := created.str("api_token", "secret"), created.str("api_token", "id")
+		path := "/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme"
+		require.Equal(t, http.StatusOK, doAt(t, other, http.MethodGet, path, old, "").status)
+
+		regenerated := e.do(http.MethodPost, "/core/v1/api_tokens/"+id+"/regenerate_secret", admin, "")
+		require.Equal(t, http.StatusOK, regenerated.status, regenerated.raw)
+		require.Equal(t, "invalid_api_token", doAt(t, other, http.MethodGet, path, old, "").errorCode())
+		require.Equal(t, http.StatusOK, doAt(t, other, http.MethodGet, path, regenerated.str("api_token", "secret"), "").status)
+
+		require.Equal(t, http.StatusOK, e.do(http.MethodDelete, "/core/v1/api_tokens/"+id, admin, "").status)
+		require.Equal(t, "invalid_api_token",
+			doAt(t, other, http.MethodGet, path, regenerated.str("api_token", "secret"), "").errorCode())
+	})
 }
 
 // TestAPITokenSecretNotLogged runs the calls that show a secret through
