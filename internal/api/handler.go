@@ -207,6 +207,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	header.Set("Cache-Control", "no-cache")
 	header.Set("X-Api-Schema", "json-error")
 	header.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	header.Set("Vary", "Accept-Encoding")
 	w.WriteHeader(apiErr.status)
 	w.Write(encode(map[string]any{"error": apiErr}))
 }
