@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"github.com/ipd/ipd/internal/domain"
 	"github.com/ipd/ipd/internal/service"
 )
 
@@ -40,10 +41,7 @@ func listAPITokensHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	out := make([]apiTokenJSON, len(tokens))
-	for i, t := range tokens {
-		out[i] = presentAPIToken(t, "")
-	}
+	out := presentEach(tokens, func(t domain.APIToken) apiTokenJSON { return presentAPIToken(t, "") })
 	return apiTokensResponse{Pagination: presentPagination(page, total), APITokens: out}, nil
 }
 

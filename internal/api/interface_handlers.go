@@ -54,11 +54,7 @@ func availableIPsHandler(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ipAddressJSON, len(addrs))
-	for i, a := range addrs {
-		out[i] = h.presentAddress(a)
-	}
-	return ipAddressesResponse{IPAddresses: out}, nil
+	return ipAddressesResponse{IPAddresses: presentEach(addrs, h.presentAddress)}, nil
 }
 
 // allocatedInterfaceResponse is allocate_ip's answer: the interface

@@ -85,11 +85,7 @@ func listOrganizationsHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	items := make([]organizationSummaryJSON, len(orgs))
-	for i, o := range orgs {
-		items[i] = presentOrganizationSummary(o)
-	}
-	return organizationsResponse{Organizations: items}, nil
+	return organizationsResponse{Organizations: presentEach(orgs, presentOrganizationSummary)}, nil
 }
 
 type organizationResponse struct {

@@ -63,10 +63,7 @@ func listCountriesHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	items := make([]idName, len(countries))
-	for i, country := range countries {
-		items[i] = idName{ID: country.ID, Name: country.Name}
-	}
+	items := presentEach(countries, func(c domain.Country) idName { return idName{ID: c.ID, Name: c.Name} })
 	return countriesResponse{Pagination: presentPagination(page, total), Countries: items}, nil
 }
 
@@ -96,11 +93,7 @@ func listDataCentersHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	items := make([]dataCenterSummaryJSON, len(dcs))
-	for i, dc := range dcs {
-		items[i] = presentDataCenterSummary(dc)
-	}
-	return dataCentersResponse{DataCenters: items}, nil
+	return dataCentersResponse{DataCenters: presentEach(dcs, presentDataCenterSummary)}, nil
 }
 
 type dataCenterResponse struct {
@@ -164,9 +157,6 @@ func listAvailableNetworksHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	items := make([]networkSummaryJSON, len(networks))
-	for i, n := range networks {
-		items[i] = presentNetworkSummary(n)
-	}
-	return availableNetworksResponse{Networks: items, VirtualNetworks: []struct{}{}}, nil
+	return availableNetworksResponse{Networks: presentEach(networks, presentNetworkSummary), VirtualNetworks: []struct{}{}},
+		nil
 }

@@ -109,6 +109,16 @@ type apiTokenJSON struct {
 	Secret *string `json:"secret"`
 }
 
+// presentEach shows every item of a list with present, as a JSON array:
+// [] rather than null when the list is empty, as production sends.
+func presentEach[T, J any](items []T, present func(T) J) []J {
+	out := make([]J, len(items))
+	for i, item := range items {
+		out[i] = present(item)
+	}
+	return out
+}
+
 // allocationTypeVM is the one allocation type production shows.
 const allocationTypeVM = "VirtualMachine"
 

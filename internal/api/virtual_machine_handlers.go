@@ -115,10 +115,7 @@ func listInterfacesHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	items := make([]interfaceListItemJSON, len(ifaces))
-	for i, iface := range ifaces {
-		items[i] = h.presentInterfaceListItem(iface)
-	}
+	items := presentEach(ifaces, h.presentInterfaceListItem)
 	return interfaceListResponse{Pagination: presentPagination(page, total), Interfaces: items}, nil
 }
 
@@ -194,10 +191,6 @@ func getVirtualMachineHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	ips := make([]ipAddressJSON, len(addrs))
-	for i, a := range addrs {
-		ips[i] = h.presentAddress(a)
-	}
 	return virtualMachineResponse{
 		Annotations: []struct{}{},
 		VirtualMachine: virtualMachineJSON{
@@ -206,7 +199,7 @@ func getVirtualMachineHandler(h *Handler, c *call) (any, error) {
 			GPUs:         []idName{},
 			Hostname:     vm.Hostname,
 			ID:           vm.ID,
-			IPAddresses:  ips,
+			IPAddresses:  presentEach(addrs, h.presentAddress),
 			Name:         vm.Name,
 			Organization: presentOrganization(org),
 			State:        "started",
