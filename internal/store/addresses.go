@@ -259,15 +259,9 @@ func scanAddress(row interface{ Scan(...any) error }) (domain.Address, error) {
 	var text, prefix, gateway string
 	var created int64
 	var ifaceID, mac, state, vmID, vmName, fqdn sql.NullString
-	n := &a.Network
-	d := &n.DataCenter
-	c := &d.Country
-	err := row.Scan(&a.ID, &a.OrganizationID, &text, &a.VIP, &a.Label, &a.ReverseDNS, &created,
-		&a.PoolID, &prefix, &gateway,
-		&n.ID, &n.Name, &n.Permalink, &n.Default,
-		&d.ID, &d.Name, &d.Permalink,
-		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU,
-		&ifaceID, &mac, &state, &vmID, &vmName, &fqdn)
+	dest := []any{&a.ID, &a.OrganizationID, &text, &a.VIP, &a.Label, &a.ReverseDNS, &created, &a.PoolID, &prefix, &gateway}
+	dest = append(dest, networkDest(&a.Network)...)
+	err := row.Scan(append(dest, &ifaceID, &mac, &state, &vmID, &vmName, &fqdn)...)
 	if err != nil {
 		return a, err
 	}

@@ -100,13 +100,18 @@ const networkColumns = `n.id, n.name, n.permalink, n.is_default, ` + dataCenterC
 const networkJoin = `networks n JOIN data_centers d ON d.id = n.data_center_id
 	JOIN countries c ON c.id = d.country_id`
 
-func scanNetwork(row interface{ Scan(...any) error }) (domain.Network, error) {
-	var n domain.Network
+// networkDest returns where the columns of networkColumns scan to.
+func networkDest(n *domain.Network) []any {
 	d := &n.DataCenter
 	c := &d.Country
-	err := row.Scan(&n.ID, &n.Name, &n.Permalink, &n.Default,
+	return []any{&n.ID, &n.Name, &n.Permalink, &n.Default,
 		&d.ID, &d.Name, &d.Permalink,
-		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU)
+		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU}
+}
+
+func scanNetwork(row interface{ Scan(...any) error }) (domain.Network, error) {
+	var n domain.Network
+	err := row.Scan(networkDest(&n)...)
 	return n, err
 }
 

@@ -96,14 +96,8 @@ const interfaceJoin = `interfaces i
 func scanInterface(row interface{ Scan(...any) error }) (domain.Interface, error) {
 	var i domain.Interface
 	var created int64
-	n := &i.Network
-	d := &n.DataCenter
-	c := &d.Country
 	dest := append([]any{&i.ID, &i.MACAddress, &i.State}, virtualMachineDest(&i.VirtualMachine, &created)...)
-	err := row.Scan(append(dest,
-		&n.ID, &n.Name, &n.Permalink, &n.Default,
-		&d.ID, &d.Name, &d.Permalink,
-		&c.ID, &c.Name, &c.ISOCode2, &c.ISOCode3, &c.TimeZone, &c.EU)...)
+	err := row.Scan(append(dest, networkDest(&i.Network)...)...)
 	i.VirtualMachine.CreatedAt = unixTime(created)
 	i.VirtualMachineID = i.VirtualMachine.ID
 	return i, err
