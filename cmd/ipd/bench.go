@@ -35,8 +35,11 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	report.Write(stdout)
-	if len(report.Duplicates) > 0 {
+	switch {
+	case len(report.Duplicates) > 0:
 		return fmt.Errorf("%d addresses were handed out twice", len(report.Duplicates))
+	case report.Allocations == 0:
+		return errors.New("no allocation succeeded")
 	}
 	return nil
 }

@@ -43,6 +43,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return fmt.Errorf("create demo directory: %w", err)
 		}
+		defer os.RemoveAll(dir)
 		flags.database = filepath.Join(dir, "ipd.db")
 	}
 	st, err := store.Open(ctx, flags.database)
@@ -115,6 +116,7 @@ func (d *demoToken) load(ctx context.Context, st *store.Store, svc *service.Serv
 // print tells the newcomer what was made and how to call it.
 func (d *demoToken) print(w io.Writer, database, addr string) {
 	fmt.Fprintf(w, `ipd demo is serving http://%[1]s with the database %[2]s
+(a temporary one is removed when the demo stops)
 
 API token of organization %[3]q (shown once; scopes %[4]s):
 

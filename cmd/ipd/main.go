@@ -5,6 +5,8 @@
 // Usage:
 //
 //	ipd serve [--listen ADDR] [--database PATH|URL]
+//	ipd apply --file FILE [--database PATH|URL]
+//	ipd token --organization SUB_DOMAIN --scopes SCOPE,... [--database PATH|URL]
 //	ipd demo  [--listen ADDR] [--database PATH|URL]
 //	ipd bench --token TOKEN --interface VMNET [--url URL,...] [--clients N] [--requests N] [--churn]
 //
@@ -19,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -30,9 +33,14 @@ type command struct {
 
 var commands = map[string]command{
 	"serve": {"serve the API", serveCommand},
+	"apply": {"create what an inventory file lists and the database lacks", applyCommand},
+	"token": {"create an API token for an organization", tokenCommand},
 	"demo":  {"load the demo inventory into a fresh database, print a token and serve", demoCommand},
 	"bench": {"drive running ipd servers with concurrent allocate_new_ip calls", benchCommand},
 }
+
+// commandOrder is the order usage lists the commands in.
+var commandOrder = []string{"serve", "apply", "token", "demo", "bench"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -54,6 +62,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		usage(stderr)
 		return errors.New("no command given")
 	}
+	if slices.Contains([]string{"help", "-h", "-help", "--help"}, args[0]) {
+		usage(stdout)
+		return nil
+	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		usage(stderr)
@@ -64,7 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: ipd COMMAND [flags]\n\nCommands:")
-	for _, name := range []string{"serve", "demo", "bench"} {
+	for _, name := range commandOrder {
 		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
 	}
+	fmt.Fprintln(w, "\nRun \"ipd COMMAND --help\" for a command's flags.")
 }

@@ -8,11 +8,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -173,7 +176,7 @@ func (r *runner) call(ctx context.Context, method, url, body string, out any) st
 	req.Header.Set("Content-Type", "application/json")
 	res, err := r.client.Do(req)
 	if err != nil {
-		return "transport error"
+		return transportFailure(err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
@@ -196,6 +199,19 @@ func (r *runner) call(ctx context.Context, method, url, body string, out any) st
 		return "undecodable body"
 	}
 	return ""
+}
+
+// transportFailure names why a request got no answer, briefly enough to
+// count failures by it.
+func transportFailure(err error) string {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "transport error: connection refused"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "transport error: timeout"
+	}
+	return "transport error"
 }
 
 // Percentile returns the latency below which the fraction p of calls

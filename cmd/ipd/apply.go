@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/inventory"
+	"github.com/ipd/ipd/internal/service"
+	"github.com/ipd/ipd/internal/store"
+)
+
+func applyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ipd apply", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("file", "", "the inventory file (YAML) to apply (required)")
+	fs.StringVar(file, "f", "", "short for --file")
+	database := fs.String("database", "ipd.db", databaseHelp)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *file == "" {
+		return errors.New("apply needs --file")
+	}
+
+	inv, err := inventory.ParseFile(*file)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	result, err := inventory.Apply(ctx, st, inv)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d objects created\n", result.Created)
+	return nil
+}
+
+func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ipd token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	org := fs.String("organization", "", "sub_domain of the organization the token acts for (required)")
+	name := fs.String("name", "ipd token", "the token's name")
+	scopes := fs.String("scopes", "", "comma-separated scopes, such as ip_addresses,virtual_machines:read (required)")
+	rateLimit := fs.Int("rate-limit", service.DefaultRateLimit, "requests a minute the token may make")
+	database := fs.String("database", "ipd.db", databaseHelp)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *org == "" || *scopes == "" {
+		return errors.New("token needs --organization and --scopes")
+	}
+
+	st, err := store.Open(ctx, *database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	o, err := st.OrganizationGetBy(ctx, "sub_domain", *org)
+	if err != nil {
+		return fmt.Errorf("organization %s: %w", *org, err)
+	}
+	svc := service.New(st, newLogger(stderr), service.Config{})
+	_, secret, err := svc.CreateAPIToken(ctx, domain.APIToken{
+		OrganizationID: o.ID, Name: *name, Scopes: strings.Split(*scopes, ","), RateLimit: *rateLimit,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}

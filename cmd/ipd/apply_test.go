@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ipd/ipd/internal/inventory"
+)
+
+// TestApplyAndToken sets up a database the way an operator would without
+// the demo: apply an inventory, twice, then create a token for one of its
+// organizations.
+func TestApplyAndToken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "inventory.yaml")
+	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	database := filepath.Join(dir, "ipd.db")
+	ctx := context.Background()
+
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"apply", "-f", file, "--database", database}, &out, io.Discard))
+	require.Equal(t, "13 objects created\n", out.String())
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"apply", "--file", file, "--database", database}, &out, io.Discard))
+	require.Equal(t, "0 objects created\n", out.String())
+
+	out.Reset()
+	err := run(ctx, []string{"token", "--organization", "acme", "--scopes", "ip_addresses", "--database", database},
+		&out, io.Discard)
+	require.NoError(t, err)
+	require.Regexp(t, `^[A-Z2-7]{42}\n$`, out.String())
+
+	err = run(ctx, []string{"token", "--organization", "nobody", "--scopes", "ip_addresses", "--database", database},
+		io.Discard, io.Discard)
+	require.ErrorContains(t, err, "organization nobody")
+	require.ErrorContains(t, run(ctx, []string{"apply", "--database", database}, io.Discard, io.Discard), "--file")
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"help", "--help", "-h"} {
+		var out bytes.Buffer
+		require.NoError(t, run(context.Background(), []string{arg}, &out, io.Discard), arg)
+		for _, name := range commandOrder {
+			require.Contains(t, out.String(), "  "+name+" ", arg)
+		}
+		require.True(t, strings.HasSuffix(out.String(), "for a command's flags.\n"))
+	}
+	require.ErrorContains(t, run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard), "unknown command")
+}
