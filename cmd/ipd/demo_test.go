@@ -99,6 +99,19 @@ func TestDemo(t *testing.T) {
 	addr := netip.MustParseAddr(body.IPAddress.Address)
 	require.True(t, netip.MustParsePrefix("185.44.252.0/22").Contains(addr), "got %s", addr)
 	require.NotContains(t, stderr.String(), curlToken.FindStringSubmatch(printed)[1], "the log shows no secret")
+
+	// Paths are routed as sent: no redirect to a cleaned path.
+	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]int{"/core/v1//countries": 200, "/core/v1/x/../countries": 404, "/core/v1": 404} {
+		req, err := http.NewRequest(http.MethodGet, servingURL.FindStringSubmatch(printed)[1]+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+curlToken.FindStringSubmatch(printed)[1])
+		res, err := noRedirects.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, want, res.StatusCode, path)
+		require.Equal(t, "application/json", res.Header.Get("Content-Type"), path)
+	}
 }
 
 // TestBench drives the demo with `ipd bench`, with and without churn.

@@ -98,6 +98,9 @@ func serve(
 	srv := &http.Server{
 		Handler:           newMux(log, svc, flags.api),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
@@ -126,8 +129,15 @@ func serve(
 }
 
 // newMux routes the API below its prefix; every other path is not ipd's.
+// The API sees each path as it came, with no cleaning and no redirect,
+// so that an odd one gets the API's own error envelope.
 func newMux(log *slog.Logger, svc *service.Service, config api.Config) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle(api.Prefix+"/", api.New(svc, log, config))
-	return mux
+	apiHandler := api.New(svc, log, config)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == api.Prefix || strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
+			apiHandler.ServeHTTP(w, r)
+			return
+		}
+		http.NotFound(w, r)
+	})
 }

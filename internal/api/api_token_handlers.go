@@ -7,6 +7,9 @@ import (
 	"github.com/ipd/ipd/internal/service"
 )
 
+// maxUnixSeconds is the last second of the year 9999.
+const maxUnixSeconds = 253402300799
+
 type apiTokensResponse struct {
 	Pagination paginationJSON `json:"pagination"`
 	APITokens  []apiTokenJSON `json:"api_tokens"`
@@ -107,7 +110,9 @@ func apiTokenProperties(a arguments) service.APITokenProperties {
 	if a.has("expires_at") {
 		var at time.Time
 		if !a.null("expires_at") {
-			at = time.Unix(int64(a.integer("expires_at", 0)), 0).UTC()
+			// Seconds outside years 1970 to 9999 are kept as the ends of that
+			// span, which validation then refuses as past or too far off.
+			at = time.Unix(min(max(int64(a.integer("expires_at", 0)), 0), maxUnixSeconds), 0).UTC()
 		}
 		p.ExpiresAt = &at
 	}

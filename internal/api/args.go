@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ipd/ipd/internal/ipam"
 	"github.com/ipd/ipd/internal/service"
@@ -349,7 +350,7 @@ func parseValue(at argPlace, spec argSpec, value any) (any, *apiError) {
 func parseScalar(at argPlace, spec argSpec, value any) (any, *apiError) {
 	switch spec.kind {
 	case kindEnum:
-		s, ok := value.(string)
+		s, ok := text(value)
 		if !ok {
 			return nil, errInvalidArgument(at, spec, "invalid_scalar")
 		}
@@ -370,11 +371,22 @@ func parseScalar(at argPlace, spec argSpec, value any) (any, *apiError) {
 		}
 		return n, validate(at, spec, n)
 	}
-	s, ok := value.(string)
+	s, ok := text(value)
 	if !ok {
 		return nil, errInvalidArgument(at, spec, "invalid_scalar")
 	}
 	return s, nil
+}
+
+// text returns v as a string when it is one that ipd can store and
+// compare: valid UTF-8 without NUL characters, which no name, label or
+// lookup value needs and PostgreSQL refuses.
+func text(v any) (string, bool) {
+	s, ok := v.(string)
+	if !ok || !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		return "", false
+	}
+	return s, true
 }
 
 // validate runs spec's validations on n and reports every one that
@@ -401,7 +413,7 @@ func parseStrings(at argPlace, spec argSpec, value any) (any, *apiError) {
 	}
 	out := make([]string, len(items))
 	for i, item := range items {
-		s, ok := item.(string)
+		s, ok := text(item)
 		if !ok {
 			return nil, errInvalidArgument(at.element(i), spec, "invalid_scalar")
 		}
@@ -429,19 +441,15 @@ func parseLookup(at argPlace, spec argSpec, value any) (any, *apiError) {
 	}
 
 	var found lookupValue
-	var present, nonNull int
+	var nonNull int
 	var err error
 	for _, key := range spec.keys {
-		v, given := object[key]
-		if !given {
-			continue
-		}
-		present++
+		v := object[key]
 		if v == nil {
 			continue
 		}
 		keySpec := argSpec{name: key}
-		s, ok := v.(string)
+		s, ok := text(v)
 		if !ok {
 			return nil, errInvalidArgument(at.inside(spec), keySpec, "invalid_scalar")
 		}
@@ -455,7 +463,8 @@ func parseLookup(at argPlace, spec argSpec, value any) (any, *apiError) {
 	}
 
 	switch {
-	case present == 0:
+	case nonNull == 0:
+		// A key given as null is no value either.
 		return nil, errInvalidArgument(at, spec, "missing_lookup_value")
 	case nonNull > 1:
 		return nil, errInvalidArgument(at, spec, "ambiguous_lookup_values")

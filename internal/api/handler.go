@@ -72,7 +72,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
-	path := strings.Trim(strings.TrimPrefix(r.URL.Path, Prefix), "/")
+	// The path is matched as sent, escapes and all, so that an escaped
+	// slash stays inside its segment.
+	path := strings.Trim(strings.TrimPrefix(r.URL.EscapedPath(), Prefix), "/")
 	if r.Method == http.MethodOptions {
 		return h.preflight(w, r, path)
 	}
@@ -229,9 +231,11 @@ func encode(v any) []byte {
 func (h *Handler) logRequest(r *http.Request, status int, elapsed time.Duration, requestID string, err error) {
 	level := slog.LevelInfo
 	switch {
-	case status >= 500:
+	case status >= 500 && status != http.StatusServiceUnavailable:
 		level = slog.LevelError
 	case status >= 400:
+		// A pool that ran dry answers 503 and is the operator's to fix, but
+		// the service has logged it once already.
 		level = slog.LevelWarn
 	}
 	attrs := []slog.Attr{

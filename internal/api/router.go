@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/url"
 	"strings"
 )
 
@@ -60,10 +61,20 @@ func (rt *router) match(method, path string) (*endpoint, map[string]string) {
 	values := map[string]string{}
 	for i, seg := range best.segments {
 		if name, ok := strings.CutPrefix(seg, ":"); ok {
-			values[name] = parts[i]
+			values[name] = unescape(parts[i])
 		}
 	}
 	return best, values
+}
+
+// unescape decodes a path segment's escapes; a segment that does not
+// decode is taken as it is, and will match no object.
+func unescape(segment string) string {
+	decoded, err := url.PathUnescape(segment)
+	if err != nil {
+		return segment
+	}
+	return decoded
 }
 
 // matchSegments reports whether parts fit the pattern and, per segment,

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"net/netip"
 	"time"
 
@@ -157,7 +158,11 @@ type Page struct {
 	PerPage int
 }
 
-// Offset returns how many objects come before the page.
+// Offset returns how many objects come before the page; past the
+// largest int it stays there, which is past every list's end.
 func (p Page) Offset() int {
+	if p.Number-1 > math.MaxInt/p.PerPage {
+		return math.MaxInt
+	}
 	return (p.Number - 1) * p.PerPage
 }

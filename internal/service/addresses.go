@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ipd/ipd/internal/domain"
 	"github.com/ipd/ipd/internal/ipam"
@@ -143,8 +144,8 @@ func (s *Service) CreateAddress(ctx context.Context, c Caller, p CreateAddressPa
 	if err != nil {
 		return domain.Address{}, notFound(err, "network")
 	}
-	if p.VIP && p.Label == "" {
-		return domain.Address{}, &domain.ValidationError{Messages: []string{"Label can't be blank"}}
+	if problems := textProblems("Label", p.Label, p.VIP); len(problems) > 0 {
+		return domain.Address{}, &domain.ValidationError{Messages: problems}
 	}
 
 	a, err := s.store.AddressCreate(ctx, store.AddressCreateParams{
@@ -208,15 +209,27 @@ func validateUpdate(a domain.Address, p UpdateAddressParams) error {
 	if p.Label != nil {
 		label = *p.Label
 	}
-	var problems []string
-	if vip && label == "" {
-		problems = append(problems, "Label can't be blank")
-	}
+	problems := textProblems("Label", label, vip)
 	if p.ReverseDNS != nil && *p.ReverseDNS != "" && !isHostname(*p.ReverseDNS) {
 		problems = append(problems, "Reverse DNS is not a valid hostname")
 	}
 	if len(problems) > 0 {
 		return &domain.ValidationError{Messages: problems}
+	}
+	return nil
+}
+
+// maxTextLength is the most characters a name or label may have.
+const maxTextLength = 255
+
+// textProblems returns what is wrong with the text field called what: it
+// is blank where required, or longer than maxTextLength.
+func textProblems(what, value string, required bool) []string {
+	switch {
+	case required && strings.TrimSpace(value) == "":
+		return []string{what + " can't be blank"}
+	case utf8.RuneCountInString(value) > maxTextLength:
+		return []string{fmt.Sprintf("%s is too long (maximum is %d characters)", what, maxTextLength)}
 	}
 	return nil
 }

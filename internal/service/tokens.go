@@ -29,6 +29,10 @@ var ErrInvalidToken = errors.New("invalid API token")
 // the secret away.
 const lookupLen = 16
 
+// secretAlphabet holds every character a secret may have: rand.Text's
+// base32. A presented secret with any other is refused unseen.
+const secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
 // NewSecret returns a fresh API token secret and its lookup key.
 func NewSecret() (secret, lookup string) {
 	lookup = rand.Text()[:lookupLen]
@@ -76,7 +80,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string, client netip.
 
 // authenticate returns the caller a secret identifies, or ErrInvalidToken.
 func (s *Service) authenticate(ctx context.Context, secret string) (Caller, error) {
-	if len(secret) <= lookupLen {
+	if len(secret) <= lookupLen || strings.Trim(secret, secretAlphabet) != "" {
 		return Caller{}, ErrInvalidToken
 	}
 	t, stored, err := s.store.APITokenGetByLookup(ctx, secret[:lookupLen])
@@ -315,8 +319,8 @@ func (s *Service) apiToken(ctx context.Context, c Caller, id string) (domain.API
 func (s *Service) checkAPITokenProperties(p APITokenProperties) (store.APITokenUpdateParams, error) {
 	change := store.APITokenUpdateParams{Name: p.Name, Scopes: p.Scopes, ExpiresAt: p.ExpiresAt}
 	var problems []string
-	if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
-		problems = append(problems, "Name can't be blank")
+	if p.Name != nil {
+		problems = append(problems, textProblems("Name", *p.Name, true)...)
 	}
 	if p.Scopes != nil {
 		problems = append(problems, checkScopes(*p.Scopes)...)
@@ -326,8 +330,12 @@ func (s *Service) checkAPITokenProperties(p APITokenProperties) (store.APITokenU
 		change.AuthorizedNetworks = &networks
 		problems = append(problems, refused...)
 	}
-	if p.ExpiresAt != nil && !p.ExpiresAt.IsZero() && !p.ExpiresAt.After(s.now()) {
+	switch {
+	case p.ExpiresAt == nil || p.ExpiresAt.IsZero():
+	case !p.ExpiresAt.After(s.now()):
 		problems = append(problems, "Expires at must be in the future")
+	case p.ExpiresAt.Year() >= 9999:
+		problems = append(problems, "Expires at must be before the year 9999")
 	}
 
 	if len(problems) > 0 {
