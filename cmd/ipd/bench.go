@@ -21,7 +21,8 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&cfg.Version, "version", "ipv4", "address version: ipv4 or ipv6")
 	fs.IntVar(&cfg.Clients, "clients", 16, "concurrent clients")
 	fs.IntVar(&cfg.Requests, "requests", 2000, "allocations to attempt in all")
-	fs.BoolVar(&cfg.Churn, "churn", false, "unallocate and delete each address after allocating it, to hold a steady state")
+	fs.BoolVar(&cfg.Churn, "churn", false,
+		"unallocate and delete each address after allocating it, to hold a steady state")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

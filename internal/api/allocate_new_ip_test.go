@@ -68,20 +68,26 @@ func TestAllocateNewIPLookupPlaces(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sqlite")
 	base := "/core/v1/virtual_machine_network_interfaces/"
+	both := `{"virtual_machine_network_interface":{"id":"` + e.public + `"},"address_version":"ipv4"}`
+	const notFound = "virtual_machine_network_interface_not_found"
 
 	tests := []struct {
 		name, path, body string
 		status           int
 		code             string
 	}{
-		{"body", base + "_/allocate_new_ip", `{"virtual_machine_network_interface":{"id":"` + e.public + `"},"address_version":"ipv4"}`, 200, ""},
-		{"query", base + "_/allocate_new_ip?virtual_machine_network_interface[id]=" + e.public + "&address_version=ipv4", "", 200, ""},
+		{"body", base + "_/allocate_new_ip", both, 200, ""},
+		{"query", base + "_/allocate_new_ip?virtual_machine_network_interface[id]=" + e.public + "&address_version=ipv4",
+			"", 200, ""},
 		{"path id", base + e.public + "/allocate_new_ip?address_version=ipv4", "", 200, ""},
-		{"body wins over path", base + "vmnet_missing/allocate_new_ip", `{"virtual_machine_network_interface":{"id":"` + e.public + `"},"address_version":"ipv4"}`, 200, ""},
-		{"body wins over query", base + "_/allocate_new_ip?virtual_machine_network_interface[id]=vmnet_missing", `{"virtual_machine_network_interface":{"id":"` + e.public + `"},"address_version":"ipv4"}`, 200, ""},
-		{"path underscore", base + "_/allocate_new_ip", `{"address_version":"ipv4"}`, 404, "virtual_machine_network_interface_not_found"},
-		{"path placeholder name", base + "virtual_machine_network_interface/allocate_new_ip", `{"address_version":"ipv4"}`, 404, "virtual_machine_network_interface_not_found"},
-		{"version from query", base + "_/allocate_new_ip?address_version=ipv6", `{"virtual_machine_network_interface":{"id":"` + e.public + `"}}`, 200, ""},
+		{"body wins over path", base + "vmnet_missing/allocate_new_ip", both, 200, ""},
+		{"body wins over query", base + "_/allocate_new_ip?virtual_machine_network_interface[id]=vmnet_missing", both,
+			200, ""},
+		{"path underscore", base + "_/allocate_new_ip", `{"address_version":"ipv4"}`, 404, notFound},
+		{"path placeholder name", base + "virtual_machine_network_interface/allocate_new_ip", `{"address_version":"ipv4"}`,
+			404, notFound},
+		{"version from query", base + "_/allocate_new_ip?address_version=ipv6",
+			`{"virtual_machine_network_interface":{"id":"` + e.public + `"}}`, 200, ""},
 	}
 	for _, tt := range tests {
 		res := e.do(http.MethodPost, tt.path, e.token, tt.body)

@@ -508,9 +508,11 @@ var issueDescriptions = map[string]string{
 		"For example, you may have passed a string where an integer was required etc...",
 	"parse_error": "The value provided could not be parsed into an appropriate value by the server. " +
 		"For example, if a date was expected and the value could not be interpretted as such.",
-	"invalid_enum_value":      "The value provided was not one of the options suitable for the enum.",
-	"missing_lookup_value":    "A value for a lookup argument set has not been provided but at least one value is required.",
-	"ambiguous_lookup_values": "More than one value has been provided for a lookup argument set but only one is permitted.",
+	"invalid_enum_value": "The value provided was not one of the options suitable for the enum.",
+	"missing_lookup_value": "A value for a lookup argument set has not been provided " +
+		"but at least one value is required.",
+	"ambiguous_lookup_values": "More than one value has been provided for a lookup argument set " +
+		"but only one is permitted.",
 }
 
 type argumentDetail struct {

@@ -198,7 +198,8 @@ func endpoints() []*endpoint {
 			path:   "organizations/:organization/virtual_machines",
 			id:     "CoreAPI/Endpoints/Organizations/VirtualMachinesEndpoint",
 			scopes: scopesVirtualMachinesRead,
-			args:   append([]argSpec{organizationLookup("The organization to list virtual machines of")}, pageArgs()...),
+			args: append([]argSpec{organizationLookup("The organization to list virtual machines of")},
+				pageArgs()...),
 			handle: listVirtualMachinesHandler,
 		},
 		{
@@ -250,7 +251,8 @@ func endpoints() []*endpoint {
 		},
 		{
 			method: http.MethodGet,
-			path:   "virtual_machine_network_interfaces/:virtual_machine_network_interface/available_ips/:address_version",
+			path: "virtual_machine_network_interfaces/:virtual_machine_network_interface/" +
+				"available_ips/:address_version",
 			id:     "CoreAPI/Endpoints/VirtualMachineNetworkInterfaces/AvailableIPsEndpoint",
 			scopes: scopesIPAddressesRead,
 			args: []argSpec{

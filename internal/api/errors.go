@@ -71,7 +71,8 @@ func errInvalidJSONBody(details string) *apiError {
 
 func errNoAvailableAddresses() *apiError {
 	return newError(http.StatusServiceUnavailable, "no_available_addresses",
-		"Our pool of addresses for that version seems to have run dry. If this issue continues, please contact support.",
+		"Our pool of addresses for that version seems to have run dry. "+
+			"If this issue continues, please contact support.",
 		nil)
 }
 

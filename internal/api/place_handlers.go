@@ -157,6 +157,8 @@ func listAvailableNetworksHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	return availableNetworksResponse{Networks: presentEach(networks, presentNetworkSummary), VirtualNetworks: []struct{}{}},
-		nil
+	return availableNetworksResponse{
+		Networks:        presentEach(networks, presentNetworkSummary),
+		VirtualNetworks: []struct{}{},
+	}, nil
 }

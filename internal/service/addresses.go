@@ -21,7 +21,9 @@ import (
 // It returns a NotFoundError for a missing interface,
 // domain.ErrPermissionDenied for an interface of another organization and
 // domain.ErrExhausted when the network has no free address of version v.
-func (s *Service) AllocateNewIP(ctx context.Context, c Caller, interfaceID string, v ipam.Version) (domain.Address, error) {
+func (s *Service) AllocateNewIP(
+	ctx context.Context, c Caller, interfaceID string, v ipam.Version,
+) (domain.Address, error) {
 	iface, err := s.store.InterfaceGet(ctx, interfaceID)
 	if err != nil {
 		return domain.Address{}, notFound(err, "virtual_machine_network_interface")
@@ -184,7 +186,9 @@ type UpdateAddressParams struct {
 // UpdateAddress changes the VIP flag, label or reverse DNS name of the
 // caller's address. A VIP needs a label, and a reverse DNS name must be a
 // valid host name.
-func (s *Service) UpdateAddress(ctx context.Context, c Caller, l AddressLookup, p UpdateAddressParams) (domain.Address, error) {
+func (s *Service) UpdateAddress(
+	ctx context.Context, c Caller, l AddressLookup, p UpdateAddressParams,
+) (domain.Address, error) {
 	a, err := s.Address(ctx, c, l)
 	if err != nil {
 		return domain.Address{}, err

@@ -29,7 +29,9 @@ func (s *Service) ownInterface(ctx context.Context, c Caller, id string) (domain
 	return iface, notFound(err, "virtual_machine_network_interface")
 }
 
-func (s *Service) withAddresses(ctx context.Context, iface domain.Interface) (domain.Interface, []domain.Address, error) {
+func (s *Service) withAddresses(
+	ctx context.Context, iface domain.Interface,
+) (domain.Interface, []domain.Address, error) {
 	addrs, err := s.store.InterfaceAddresses(ctx, iface.ID)
 	if err != nil {
 		return domain.Interface{}, nil, err
@@ -39,7 +41,9 @@ func (s *Service) withAddresses(ctx context.Context, iface domain.Interface) (do
 
 // AvailableAddresses returns the caller's unallocated addresses of
 // version v that the interface could take: those in its network.
-func (s *Service) AvailableAddresses(ctx context.Context, c Caller, interfaceID string, v ipam.Version) ([]domain.Address, error) {
+func (s *Service) AvailableAddresses(
+	ctx context.Context, c Caller, interfaceID string, v ipam.Version,
+) ([]domain.Address, error) {
 	iface, err := s.ownInterface(ctx, c, interfaceID)
 	if err != nil {
 		return nil, err
@@ -51,7 +55,9 @@ func (s *Service) AvailableAddresses(ctx context.Context, c Caller, interfaceID 
 // interface, and returns the interface with its addresses. It returns
 // domain.ErrNotInNetwork for an address of another network and
 // domain.ErrAlreadyAllocated for one allocated already.
-func (s *Service) AllocateIP(ctx context.Context, c Caller, interfaceID string, l AddressLookup) (domain.Interface, []domain.Address, error) {
+func (s *Service) AllocateIP(
+	ctx context.Context, c Caller, interfaceID string, l AddressLookup,
+) (domain.Interface, []domain.Address, error) {
 	iface, err := s.ownInterface(ctx, c, interfaceID)
 	if err != nil {
 		return domain.Interface{}, nil, err

@@ -77,7 +77,9 @@ type InterfaceListing struct {
 
 // Interfaces returns a page of the virtual machine's interfaces and how
 // many it has in all.
-func (s *Service) Interfaces(ctx context.Context, c Caller, vm Lookup, page domain.Page) ([]InterfaceListing, int, error) {
+func (s *Service) Interfaces(
+	ctx context.Context, c Caller, vm Lookup, page domain.Page,
+) ([]InterfaceListing, int, error) {
 	v, err := s.ownVirtualMachine(ctx, c, vm)
 	if err != nil {
 		return nil, 0, err
@@ -105,7 +107,9 @@ func (s *Service) Interfaces(ctx context.Context, c Caller, vm Lookup, page doma
 
 // InterfaceOnNetwork returns the virtual machine's interface on the
 // network, with its addresses.
-func (s *Service) InterfaceOnNetwork(ctx context.Context, c Caller, vm, network Lookup) (domain.Interface, []domain.Address, error) {
+func (s *Service) InterfaceOnNetwork(
+	ctx context.Context, c Caller, vm, network Lookup,
+) (domain.Interface, []domain.Address, error) {
 	v, err := s.ownVirtualMachine(ctx, c, vm)
 	if err != nil {
 		return domain.Interface{}, nil, err
@@ -125,7 +129,9 @@ func (s *Service) InterfaceOnNetwork(ctx context.Context, c Caller, vm, network 
 // caller's to the virtual machine's interface on the address's network,
 // and returns the address. It returns domain.ErrNoInterface when the
 // machine has no interface there.
-func (s *Service) AllocateIPToVirtualMachine(ctx context.Context, c Caller, vm Lookup, l AddressLookup) (domain.Address, error) {
+func (s *Service) AllocateIPToVirtualMachine(
+	ctx context.Context, c Caller, vm Lookup, l AddressLookup,
+) (domain.Address, error) {
 	v, err := s.ownVirtualMachine(ctx, c, vm)
 	if err != nil {
 		return domain.Address{}, err

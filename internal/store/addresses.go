@@ -159,7 +159,8 @@ func addressInsert(ctx context.Context, tx *sql.Tx, row addressRow, pool domain.
 		interfaceID = p.InterfaceID
 	}
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO ip_addresses (id, organization_id, network_id, pool_id, address, vip, label, interface_id, created_at)
+		INSERT INTO ip_addresses
+			(id, organization_id, network_id, pool_id, address, vip, label, interface_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (network_id, address) DO NOTHING`,
 		row.id, p.OrganizationID, p.NetworkID, pool.ID, a.String(), p.VIP, p.Label, interfaceID, row.created)
@@ -259,7 +260,8 @@ func scanAddress(row interface{ Scan(...any) error }) (domain.Address, error) {
 	var text, prefix, gateway string
 	var created int64
 	var ifaceID, mac, state, vmID, vmName, fqdn sql.NullString
-	dest := []any{&a.ID, &a.OrganizationID, &text, &a.VIP, &a.Label, &a.ReverseDNS, &created, &a.PoolID, &prefix, &gateway}
+	dest := []any{&a.ID, &a.OrganizationID, &text, &a.VIP, &a.Label, &a.ReverseDNS, &created,
+		&a.PoolID, &prefix, &gateway}
 	dest = append(dest, networkDest(&a.Network)...)
 	err := row.Scan(append(dest, &ifaceID, &mac, &state, &vmID, &vmName, &fqdn)...)
 	if err != nil {

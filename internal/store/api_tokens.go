@@ -13,7 +13,9 @@ import (
 
 // APITokenCreate stores a new API token with its secret's lookup key and
 // hash; the secret itself is never stored.
-func (s *Store) APITokenCreate(ctx context.Context, t domain.APIToken, lookup string, hash []byte) (domain.APIToken, error) {
+func (s *Store) APITokenCreate(
+	ctx context.Context, t domain.APIToken, lookup string, hash []byte,
+) (domain.APIToken, error) {
 	t.ID = newID(prefixAPIToken)
 	t.CreatedAt = s.now().UTC().Truncate(1e9)
 	err := s.write(ctx, func(tx *sql.Tx) error {

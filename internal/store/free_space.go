@@ -82,7 +82,9 @@ func freeRangeAtOrAfter(ctx context.Context, tx *sql.Tx, p domain.Pool, probe ne
 		WHERE pool_id = $1 ORDER BY first LIMIT 1`, p.ID)
 }
 
-func freeRangeQuery(ctx context.Context, tx *sql.Tx, p domain.Pool, query string, args ...any) (ipam.Range, bool, error) {
+func freeRangeQuery(
+	ctx context.Context, tx *sql.Tx, p domain.Pool, query string, args ...any,
+) (ipam.Range, bool, error) {
 	var first, last []byte
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&first, &last)
 	if errNoRows(err) {

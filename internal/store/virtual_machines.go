@@ -122,7 +122,9 @@ func (s *Store) InterfaceGetByNetwork(ctx context.Context, vmID, networkID strin
 
 // VirtualMachineList returns a page of the organization's virtual
 // machines, oldest first, and how many there are in all.
-func (s *Store) VirtualMachineList(ctx context.Context, orgID string, page domain.Page) ([]domain.VirtualMachine, int, error) {
+func (s *Store) VirtualMachineList(
+	ctx context.Context, orgID string, page domain.Page,
+) ([]domain.VirtualMachine, int, error) {
 	vms, total, err := listPage(ctx, s.db, page, virtualMachineColumns, virtualMachineJoin,
 		`v.organization_id = $1`, `v.created_at, v.id`, scanVirtualMachine, orgID)
 	return vms, total, translate(err, "list virtual machines of "+orgID)
