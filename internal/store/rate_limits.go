@@ -10,7 +10,9 @@ import (
 // at, and returns how many requests subject has made in that minute,
 // this one included. The count is one row that every process sharing the
 // database increments atomically, so a limit holds across replicas. The
-// first request of a minute drops the subject's older minutes.
+// first request of a subject's minute drops every count of earlier
+// minutes, the subject's and others', so that subjects that never come
+// back (addresses that failed to authenticate once) leave nothing behind.
 func (s *Store) RateLimitHit(ctx context.Context, subject string, at time.Time) (int, error) {
 	window := at.Truncate(time.Minute).Unix()
 	var hits int
@@ -22,8 +24,7 @@ func (s *Store) RateLimitHit(ctx context.Context, subject string, at time.Time) 
 		if err != nil || hits > 1 {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM rate_limit_windows WHERE subject = $1 AND window_start < $2`,
-			subject, window)
+		_, err = tx.ExecContext(ctx, `DELETE FROM rate_limit_windows WHERE window_start < $1`, window)
 		return err
 	})
 	return hits, translate(err, "count a request of "+subject)

@@ -8,3 +8,5 @@ CREATE TABLE rate_limit_windows (
     hits         INTEGER NOT NULL,
     PRIMARY KEY (subject, window_start)
 );
+
+CREATE INDEX rate_limit_windows_start ON rate_limit_windows (window_start);
