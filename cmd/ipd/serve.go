@@ -128,16 +128,33 @@ func serve(
 	return nil
 }
 
-// newMux routes the API below its prefix; every other path is not ipd's.
-// The API sees each path as it came, with no cleaning and no redirect,
-// so that an odd one gets the API's own error envelope.
+// newMux routes the API below its prefix, and the health checks a load
+// balancer or orchestrator polls; every other path is not ipd's. The API
+// sees each path as it came, with no cleaning and no redirect, so that
+// an odd one gets the API's own error envelope.
 func newMux(log *slog.Logger, svc *service.Service, config api.Config) http.Handler {
 	apiHandler := api.New(svc, log, config)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == api.Prefix || strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
+		switch {
+		case r.URL.Path == api.Prefix || strings.HasPrefix(r.URL.Path, api.Prefix+"/"):
 			apiHandler.ServeHTTP(w, r)
-			return
+		case r.URL.Path == "/healthz":
+			fmt.Fprintln(w, "ok")
+		case r.URL.Path == "/readyz":
+			ready(w, r, log, svc)
+		default:
+			http.NotFound(w, r)
 		}
-		http.NotFound(w, r)
 	})
+}
+
+// ready answers 200 when the service can serve, and 503 with the reason
+// when it cannot.
+func ready(w http.ResponseWriter, r *http.Request, log *slog.Logger, svc *service.Service) {
+	if err := svc.Ready(r.Context()); err != nil {
+		log.WarnContext(r.Context(), "Not ready", slog.Any("error", err))
+		http.Error(w, "not ready", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ok")
 }

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"slices"
@@ -122,4 +123,21 @@ func (s *Service) Organization(ctx context.Context, c Caller, key, value string)
 		err = domain.ErrNotFound
 	}
 	return org, notFound(err, "organization")
+}
+
+// Ready reports why the service cannot serve, or nil: the database does
+// not answer, or it lacks a migration this binary needs (another replica
+// of an older version may still be running against it).
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return fmt.Errorf("database does not answer: %w", err)
+	}
+	pending, err := s.store.MigrationsPending(ctx)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return errors.New("database lacks migrations")
+	}
+	return nil
 }
