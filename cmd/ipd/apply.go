@@ -20,7 +20,7 @@ func applyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	file := fs.String("file", "", "the inventory file (YAML) to apply (required)")
 	fs.StringVar(file, "f", "", "short for --file")
 	database := fs.String("database", "ipd.db", databaseHelp)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *file == "" {
@@ -52,7 +52,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	scopes := fs.String("scopes", "", "comma-separated scopes, such as ip_addresses,virtual_machines:read (required)")
 	rateLimit := fs.Int("rate-limit", service.DefaultRateLimit, "requests a minute the token may make")
 	database := fs.String("database", "ipd.db", databaseHelp)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *org == "" || *scopes == "" {

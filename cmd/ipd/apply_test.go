@@ -56,3 +56,26 @@ func TestHelp(t *testing.T) {
 	}
 	require.ErrorContains(t, run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard), "unknown command")
 }
+
+// TestFlagsFromEnvironment sets a flag by its IPD_ variable and shows
+// the command line winning over it.
+func TestFlagsFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "inventory.yaml")
+	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	t.Setenv("IPD_DATABASE", filepath.Join(dir, "from-env.db"))
+	t.Setenv("IPD_FILE", file)
+	ctx := context.Background()
+
+	require.NoError(t, run(ctx, []string{"apply"}, io.Discard, io.Discard))
+	_, err := os.Stat(filepath.Join(dir, "from-env.db"))
+	require.NoError(t, err, "IPD_DATABASE chose the database")
+
+	require.NoError(t, run(ctx, []string{"apply", "--database", filepath.Join(dir, "from-flag.db")}, io.Discard, io.Discard))
+	_, err = os.Stat(filepath.Join(dir, "from-flag.db"))
+	require.NoError(t, err, "the flag won")
+
+	t.Setenv("IPD_RATE_LIMIT", "lots")
+	err = run(ctx, []string{"token", "--organization", "acme", "--scopes", "ip_addresses"}, io.Discard, io.Discard)
+	require.ErrorContains(t, err, "IPD_RATE_LIMIT")
+}

@@ -23,7 +23,7 @@ func benchCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&cfg.Requests, "requests", 2000, "allocations to attempt in all")
 	fs.BoolVar(&cfg.Churn, "churn", false,
 		"unallocate and delete each address after allocating it, to hold a steady state")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if cfg.Token == "" || cfg.InterfaceID == "" {

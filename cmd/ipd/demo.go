@@ -33,7 +33,7 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	flags.register(fs, "", databaseHelp+" (default: a new file in a temporary directory)")
 	scopes := fs.String("scopes", defaultDemoScopes, "comma-separated scopes of the demo token")
 	rateLimit := fs.Int("rate-limit", service.DefaultRateLimit, "requests a minute the demo token may make")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	demo := demoToken{scopes: strings.Split(*scopes, ","), rateLimit: *rateLimit}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -63,7 +64,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(stderr)
 	var flags serverFlags
 	flags.register(fs, "ipd.db", databaseHelp)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 
@@ -77,7 +78,12 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return serve(ctx, log, service.New(st, log, flags.service), flags, nil)
 }
 
+// newLogger returns the logger the commands write to: text for a terminal,
+// or JSON, one object a line, when IPD_LOG_FORMAT is "json".
 func newLogger(w io.Writer) *slog.Logger {
+	if os.Getenv("IPD_LOG_FORMAT") == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
