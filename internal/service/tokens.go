@@ -147,7 +147,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, t domain.APIToken) (domain
 	secret, lookup := NewSecret()
 	created, err := s.store.APITokenCreate(ctx, t, lookup, HashSecret(secret))
 	if err != nil {
-		return domain.APIToken{}, "", fmt.Errorf("create API token: %w", err)
+		return domain.APIToken{}, "", err
 	}
 	return created, secret, nil
 }
