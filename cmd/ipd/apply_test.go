@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ipd/ipd/internal/inventory"
+	"github.com/ipd/ipd/internal/ipam"
+	"github.com/ipd/ipd/internal/store"
 )
 
 // TestApplyAndToken sets up a database the way an operator would without
@@ -78,4 +80,36 @@ func TestFlagsFromEnvironment(t *testing.T) {
 	t.Setenv("IPD_RATE_LIMIT", "lots")
 	err = run(ctx, []string{"token", "--organization", "acme", "--scopes", "ip_addresses"}, io.Discard, io.Discard)
 	require.ErrorContains(t, err, "IPD_RATE_LIMIT")
+}
+
+func TestPools(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "inventory.yaml")
+	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	database := filepath.Join(dir, "ipd.db")
+	ctx := context.Background()
+	require.NoError(t, run(ctx, []string{"apply", "-f", file, "--database", database}, io.Discard, io.Discard))
+
+	st, err := store.Open(ctx, database)
+	require.NoError(t, err)
+	org, err := st.OrganizationGetBy(ctx, "sub_domain", "acme")
+	require.NoError(t, err)
+	network, err := st.NetworkGetBy(ctx, "permalink", "uk-lon-01-public")
+	require.NoError(t, err)
+	for range 3 {
+		_, err := st.AddressCreate(ctx, store.AddressCreateParams{OrganizationID: org.ID, NetworkID: network.ID,
+			Version: ipam.IPv4})
+		require.NoError(t, err)
+	}
+	require.NoError(t, st.Close())
+
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"pools", "--database", database}, &out, io.Discard))
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 3)
+	require.Equal(t, []string{"uk-lon-01-public", "185.44.252.0/22", "lowest", "1021", "3", "1018", "0.29%"},
+		strings.Fields(lines[1]))
+	require.Equal(t, []string{"uk-lon-01-public", "2a03:2800:500::/48", "lowest", "1208925819614629174706174", "0",
+		"1208925819614629174706174", "0.00%"}, strings.Fields(lines[2]))
 }

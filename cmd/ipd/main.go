@@ -7,6 +7,7 @@
 //	ipd serve [--listen ADDR] [--database PATH|URL]
 //	ipd apply --file FILE [--database PATH|URL]
 //	ipd token --organization SUB_DOMAIN --scopes SCOPE,... [--database PATH|URL]
+//	ipd pools [--database PATH|URL]
 //	ipd demo  [--listen ADDR] [--database PATH|URL]
 //	ipd bench --token TOKEN --interface VMNET [--url URL,...] [--clients N] [--requests N] [--churn]
 //
@@ -35,12 +36,13 @@ var commands = map[string]command{
 	"serve": {"serve the API", serveCommand},
 	"apply": {"create what an inventory file lists and the database lacks", applyCommand},
 	"token": {"create an API token for an organization", tokenCommand},
+	"pools": {"print each pool's size, used and free addresses, and utilization", poolsCommand},
 	"demo":  {"load the demo inventory into a fresh database, print a token and serve", demoCommand},
 	"bench": {"drive running ipd servers with concurrent allocate_new_ip calls", benchCommand},
 }
 
 // commandOrder is the order usage lists the commands in.
-var commandOrder = []string{"serve", "apply", "token", "demo", "bench"}
+var commandOrder = []string{"serve", "apply", "token", "pools", "demo", "bench"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
