@@ -53,12 +53,11 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer st.Close()
 
 	log := newLogger(stderr)
-	svc := service.New(st, log, flags.service)
-	if err := demo.load(ctx, st, svc); err != nil {
+	if err := demo.load(ctx, st, service.New(st, log, flags.service)); err != nil {
 		return err
 	}
 
-	return serve(ctx, log, svc, flags, func(addr string) {
+	return serve(ctx, log, st, flags, func(addr string) {
 		demo.print(stdout, flags.database, addr)
 	})
 }
@@ -87,12 +86,7 @@ func (d *demoToken) load(ctx context.Context, st *store.Store, svc *service.Serv
 	if err != nil {
 		return err
 	}
-	_, d.secret, err = svc.CreateAPIToken(ctx, domain.APIToken{
-		OrganizationID: org.ID,
-		Name:           "demo",
-		Scopes:         d.scopes,
-		RateLimit:      d.rateLimit,
-	})
+	_, d.secret, err = svc.CreateAPIToken(ctx, demoTokenFor(org.ID, *d))
 	if err != nil {
 		return err
 	}
@@ -111,6 +105,11 @@ func (d *demoToken) load(ctx context.Context, st *store.Store, svc *service.Serv
 	}
 	d.interfaceID = iface.ID
 	return nil
+}
+
+// demoTokenFor returns the token d describes, for the organization orgID.
+func demoTokenFor(orgID string, d demoToken) domain.APIToken {
+	return domain.APIToken{OrganizationID: orgID, Name: "demo", Scopes: d.scopes, RateLimit: d.rateLimit}
 }
 
 // print tells the newcomer what was made and how to call it.

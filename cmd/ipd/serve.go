@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/ipd/ipd/internal/api"
 	"github.com/ipd/ipd/internal/ipam"
+	"github.com/ipd/ipd/internal/metrics"
 	"github.com/ipd/ipd/internal/service"
 	"github.com/ipd/ipd/internal/store"
 )
@@ -75,7 +77,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	defer st.Close()
 
-	return serve(ctx, log, service.New(st, log, flags.service), flags, nil)
+	return serve(ctx, log, st, flags, nil)
 }
 
 // newLogger returns the logger the commands write to: text for a terminal,
@@ -95,14 +97,15 @@ const shutdownTimeout = 30 * time.Second
 // accepting connections and lets in-flight requests finish. It calls
 // listening, when set, with the address it listens on.
 func serve(
-	ctx context.Context, log *slog.Logger, svc *service.Service, flags serverFlags, listening func(addr string),
+	ctx context.Context, log *slog.Logger, st *store.Store, flags serverFlags, listening func(addr string),
 ) error {
+	svc, m := newService(log, st, flags)
 	ln, err := net.Listen("tcp", flags.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", flags.listen, err)
 	}
 	srv := &http.Server{
-		Handler:           newMux(log, svc, flags.api),
+		Handler:           newMux(log, svc, flags.api, m),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -134,12 +137,40 @@ func serve(
 	return nil
 }
 
-// newMux routes the API below its prefix, and the health checks a load
-// balancer or orchestrator polls; every other path is not ipd's. The API
+// newService returns the service over st, with the metrics that count
+// its allocations and read its pools.
+func newService(log *slog.Logger, st *store.Store, flags serverFlags) (*service.Service, *metrics.Metrics) {
+	var svc *service.Service
+	m := metrics.New(log, func(ctx context.Context) ([]metrics.PoolUsage, error) { return poolUsage(ctx, svc) })
+	flags.service.OnAllocation = m.ObserveAllocation
+	svc = service.New(st, log, flags.service)
+	return svc, m
+}
+
+// poolUsage reads every pool's usage for a scrape.
+func poolUsage(ctx context.Context, svc *service.Service) ([]metrics.PoolUsage, error) {
+	pools, err := svc.Pools(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]metrics.PoolUsage, len(pools))
+	for i, p := range pools {
+		size, _ := new(big.Float).SetInt(p.Size()).Float64()
+		out[i] = metrics.PoolUsage{
+			Network: p.Network.Permalink, Pool: p.Pool.Prefix.String(), Size: size, Used: float64(p.Pool.Allocated),
+		}
+	}
+	return out, nil
+}
+
+// newMux routes the API below its prefix, the metrics, and the health
+// checks a load balancer or orchestrator polls; every other path is not ipd's. The API
 // sees each path as it came, with no cleaning and no redirect, so that
 // an odd one gets the API's own error envelope.
-func newMux(log *slog.Logger, svc *service.Service, config api.Config) http.Handler {
+func newMux(log *slog.Logger, svc *service.Service, config api.Config, m *metrics.Metrics) http.Handler {
+	config.OnRequest = m.ObserveRequest
 	apiHandler := api.New(svc, log, config)
+	metricsHandler := m.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == api.Prefix || strings.HasPrefix(r.URL.Path, api.Prefix+"/"):
@@ -148,6 +179,8 @@ func newMux(log *slog.Logger, svc *service.Service, config api.Config) http.Hand
 			fmt.Fprintln(w, "ok")
 		case r.URL.Path == "/readyz":
 			ready(w, r, log, svc)
+		case r.URL.Path == "/metrics":
+			metricsHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}

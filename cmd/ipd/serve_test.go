@@ -7,32 +7,118 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ipd/ipd/internal/api"
-	"github.com/ipd/ipd/internal/service"
+	"github.com/ipd/ipd/internal/inventory"
 	"github.com/ipd/ipd/internal/store"
 )
 
+// smallInventory has one organization whose one interface is on a
+// network with a /30: two addresses, then nothing.
+const smallInventory = `
+countries: [{name: United Kingdom, iso_code2: GB, iso_code3: GBR, time_zone: Europe/London}]
+data_centers: [{name: London, permalink: uk-lon-01, country: GB}]
+networks:
+  - {name: Small, permalink: small, data_center: uk-lon-01, pools: [{prefix: 10.0.0.0/30}]}
+organizations:
+  - name: Acme
+    sub_domain: acme
+    virtual_machines:
+      - {name: web-1, hostname: web-1, data_center: uk-lon-01, interfaces: [{network: small}]}
+`
+
+// testServer serves newMux over a store loaded with smallInventory and
+// returns it with the store and a token of Acme's.
+func testServer(t *testing.T) (*httptest.Server, *store.Store, string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ipd.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	inv, err := inventory.Parse(strings.NewReader(smallInventory))
+	require.NoError(t, err)
+	_, err = inventory.Apply(ctx, st, inv)
+	require.NoError(t, err)
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, m := newService(log, st, serverFlags{})
+	demo := demoToken{scopes: []string{"ip_addresses"}, rateLimit: 1000}
+	org, err := st.OrganizationGetBy(ctx, "sub_domain", "acme")
+	require.NoError(t, err)
+	_, demo.secret, err = svc.CreateAPIToken(ctx, demoTokenFor(org.ID, demo))
+	require.NoError(t, err)
+
+	server := httptest.NewServer(newMux(log, svc, serverFlags{}.api, m))
+	t.Cleanup(server.Close)
+	return server, st, demo.secret
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res.StatusCode, string(raw)
+}
+
 func TestHealthChecks(t *testing.T) {
 	t.Parallel()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ipd.db"))
-	require.NoError(t, err)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mux := newMux(log, service.New(st, log, service.Config{}), api.Config{})
-	get := func(path string) int {
-		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		return rec.Code
+	server, st, _ := testServer(t)
+
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/elsewhere": 404} {
+		status, _ := get(t, server.URL+path)
+		require.Equal(t, want, status, path)
 	}
 
-	require.Equal(t, http.StatusOK, get("/healthz"))
-	require.Equal(t, http.StatusOK, get("/readyz"))
-	require.Equal(t, http.StatusNotFound, get("/elsewhere"))
-
 	require.NoError(t, st.Close())
-	require.Equal(t, http.StatusOK, get("/healthz"), "the process is up")
-	require.Equal(t, http.StatusServiceUnavailable, get("/readyz"), "but its database is gone")
+	status, _ := get(t, server.URL+"/healthz")
+	require.Equal(t, http.StatusOK, status, "the process is up")
+	status, _ = get(t, server.URL+"/readyz")
+	require.Equal(t, http.StatusServiceUnavailable, status, "but its database is gone")
+}
+
+// TestMetrics allocates the small pool dry and finds it all in /metrics:
+// the allocations by result, the requests by route and status, and the
+// pool's used and free addresses.
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	server, st, token := testServer(t)
+	ctx := context.Background()
+	vm, err := st.VirtualMachineGetBy(ctx, "fqdn", "web-1.acme.katapult.cloud")
+	require.NoError(t, err)
+	network, err := st.NetworkGetBy(ctx, "permalink", "small")
+	require.NoError(t, err)
+	iface, err := st.InterfaceGetByNetwork(ctx, vm.ID, network.ID)
+	require.NoError(t, err)
+
+	for range 3 {
+		req, err := http.NewRequest(http.MethodPost, server.URL+"/core/v1/virtual_machine_network_interfaces/"+iface.ID+
+			"/allocate_new_ip", strings.NewReader(`{"address_version":"ipv4"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+	}
+
+	status, body := get(t, server.URL+"/metrics")
+	require.Equal(t, http.StatusOK, status)
+	route := `route="virtual_machine_network_interfaces/:virtual_machine_network_interface/allocate_new_ip"`
+	for _, want := range []string{
+		`ipd_allocations_total{result="allocated",version="ipv4"} 2`,
+		`ipd_allocations_total{result="exhausted",version="ipv4"} 1`,
+		`ipd_http_requests_total{method="POST",` + route + `,status="200"} 2`,
+		`ipd_http_requests_total{method="POST",` + route + `,status="503"} 1`,
+		`ipd_http_request_duration_seconds_count{method="POST",` + route + `} 3`,
+		`ipd_pool_addresses_used{network="small",pool="10.0.0.0/30"} 2`,
+		`ipd_pool_addresses_free{network="small",pool="10.0.0.0/30"} 0`,
+	} {
+		require.Contains(t, body, want)
+	}
 }

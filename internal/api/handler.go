@@ -41,11 +41,19 @@ type Config struct {
 	// trusted proxy; from anywhere else, from its TCP peer, whatever its
 	// headers say. Empty, the default, trusts no proxy.
 	TrustedProxies []netip.Prefix
+
+	// OnRequest, when set, hears of every answered request: the pattern
+	// of its route ("unmatched" when there is none), its method and
+	// status, and how long it took. It must not block.
+	OnRequest func(route, method string, status int, elapsed time.Duration)
 }
 
 // New returns the API handler over svc, logging one line per request to
 // log.
 func New(svc *service.Service, log *slog.Logger, config Config) *Handler {
+	if config.OnRequest == nil {
+		config.OnRequest = func(string, string, int, time.Duration) {}
+	}
 	return &Handler{svc: svc, log: log, router: newRouter(endpoints()), config: config}
 }
 
@@ -64,54 +72,61 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", requestID)
 	rec := &statusRecorder{ResponseWriter: w}
 
-	err := h.serve(rec, r)
+	route, err := h.serve(rec, r)
 	if err != nil {
 		h.writeError(rec, r, err)
 	}
-	h.logRequest(r, rec.status, time.Since(start), requestID, err)
+	elapsed := time.Since(start)
+	h.logRequest(r, rec.status, elapsed, requestID, err)
+	h.config.OnRequest(route, r.Method, rec.status, elapsed)
 }
 
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
+// unmatched is the route of a request that matched none.
+const unmatched = "unmatched"
+
+// serve answers one request and returns its route's pattern, for the
+// metrics, with the error to answer with, if any.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (string, error) {
 	// The path is matched as sent, escapes and all, so that an escaped
 	// slash stays inside its segment.
 	path := strings.Trim(strings.TrimPrefix(r.URL.EscapedPath(), Prefix), "/")
 	if r.Method == http.MethodOptions {
-		return h.preflight(w, r, path)
+		return unmatched, h.preflight(w, r, path)
 	}
 	ep, segments := h.router.match(r.Method, path)
 	if ep == nil {
-		return errRouteNotFound(path, r.Method)
+		return unmatched, errRouteNotFound(path, r.Method)
 	}
 
 	caller, err := h.authenticate(r)
 	if err != nil {
-		return err
+		return ep.path, err
 	}
 	limit, err := h.svc.CountRequest(r.Context(), caller)
 	setRateLimitHeaders(w.Header(), limit)
 	if err != nil {
-		return err
+		return ep.path, err
 	}
 	setCORSHeaders(w.Header())
 	if len(ep.scopes) > 0 && !caller.HasAnyScope(ep.scopes) {
-		return errScopeNotGranted(ep.scopes)
+		return ep.path, errScopeNotGranted(ep.scopes)
 	}
 
 	raw, apiErr := rawArguments(r)
 	if apiErr != nil {
-		return apiErr
+		return ep.path, apiErr
 	}
 	args, apiErr := parseArguments(ep, raw, segments)
 	if apiErr != nil {
-		return apiErr
+		return ep.path, apiErr
 	}
 
 	result, err := ep.handle(h, &call{ctx: r.Context(), caller: caller, args: args})
 	if err != nil {
-		return err
+		return ep.path, err
 	}
 	writeJSON(w, http.StatusOK, result)
-	return nil
+	return ep.path, nil
 }
 
 // preflight answers a CORS preflight request for a route that exists,

@@ -41,6 +41,7 @@ func (s *Service) AllocateNewIP(
 	if err != nil {
 		return domain.Address{}, s.allocationFailed(ctx, err, iface.Network.ID, v)
 	}
+	s.config.OnAllocation(v.String(), "allocated")
 
 	s.log.InfoContext(ctx, "Address allocated",
 		slog.String("address", a.Addr.String()), slog.String("ip_address_id", a.ID),
@@ -156,6 +157,7 @@ func (s *Service) CreateAddress(ctx context.Context, c Caller, p CreateAddressPa
 	if err != nil {
 		return domain.Address{}, s.allocationFailed(ctx, err, network.ID, p.Version)
 	}
+	s.config.OnAllocation(p.Version.String(), "allocated")
 
 	s.log.InfoContext(ctx, "Address created",
 		slog.String("address", a.Addr.String()), slog.String("ip_address_id", a.ID),
@@ -163,14 +165,16 @@ func (s *Service) CreateAddress(ctx context.Context, c Caller, p CreateAddressPa
 	return a, nil
 }
 
-// allocationFailed logs a network running dry, which an operator needs
-// to hear about, and passes err on.
+// allocationFailed counts a failed allocation, logs a network running
+// dry, which an operator needs to hear about, and passes err on.
 func (s *Service) allocationFailed(ctx context.Context, err error, networkID string, v ipam.Version) error {
 	if errors.Is(err, domain.ErrExhausted) {
+		s.config.OnAllocation(v.String(), "exhausted")
 		s.log.WarnContext(ctx, "Network has no free address",
 			slog.String("network_id", networkID), slog.String("version", v.String()))
 		return err
 	}
+	s.config.OnAllocation(v.String(), "failed")
 	return fmt.Errorf("create %s address in %s: %w", v, networkID, err)
 }
 

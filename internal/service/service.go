@@ -33,6 +33,11 @@ type Config struct {
 	// line rate; past it, every authentication from that address is
 	// refused until the minute is over. Default 30.
 	AuthFailuresPerMinute int
+
+	// OnAllocation, when set, hears of every attempt to take a new
+	// address: its version ("ipv4", "ipv6") and result ("allocated",
+	// "exhausted", "failed"). It must not block.
+	OnAllocation func(version, result string)
 }
 
 // Service runs ipd's operations over a store. It is safe for concurrent
@@ -59,6 +64,9 @@ func New(st *store.Store, log *slog.Logger, config Config) *Service {
 	config.ReverseDNSDomainIPv4 = cmp.Or(config.ReverseDNSDomainIPv4, DefaultReverseDNSDomainIPv4)
 	config.ReverseDNSDomainIPv6 = cmp.Or(config.ReverseDNSDomainIPv6, DefaultReverseDNSDomainIPv6)
 	config.AuthFailuresPerMinute = cmp.Or(config.AuthFailuresPerMinute, DefaultAuthFailuresPerMinute)
+	if config.OnAllocation == nil {
+		config.OnAllocation = func(string, string) {}
+	}
 	return &Service{store: st, log: log, config: config, now: time.Now}
 }
 
