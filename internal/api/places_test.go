@@ -163,22 +163,6 @@ func writeArrayShape(dec *json.Decoder, b *strings.Builder) error {
 	return err
 }
 
-// keys returns the keys of the object at path in the JSON text doc.
-func keys(t *testing.T, doc string, path ...string) []string {
-	t.Helper()
-	var v any
-	require.NoError(t, json.Unmarshal([]byte(doc), &v))
-	for _, k := range path {
-		v = v.(map[string]any)[k]
-	}
-	var out []string
-	for k := range v.(map[string]any) {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // TestPlaceBodies checks each read's whole body, byte for byte, and its
 // shape against production's where a recording exists.
 func TestPlaceBodies(t *testing.T) {
