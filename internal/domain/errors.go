@@ -66,3 +66,19 @@ func (e *NotFoundError) Error() string {
 func (e *NotFoundError) Is(target error) bool {
 	return target == ErrNotFound
 }
+
+// ConflictError is a change refused because of the objects that depend on
+// the one changed, such as deleting a data center that still has networks.
+// Message names the conflict. It matches ErrConflict with errors.Is.
+type ConflictError struct {
+	Message string
+}
+
+func (e *ConflictError) Error() string {
+	return e.Message
+}
+
+// Is reports whether target is ErrConflict.
+func (e *ConflictError) Is(target error) bool {
+	return target == ErrConflict
+}

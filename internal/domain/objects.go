@@ -10,83 +10,83 @@ import (
 
 // Country is a country data centers are in.
 type Country struct {
-	ID       string
-	Name     string
-	ISOCode2 string
-	ISOCode3 string
-	TimeZone string
-	EU       bool
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	ISOCode2 string `json:"iso_code2"`
+	ISOCode3 string `json:"iso_code3"`
+	TimeZone string `json:"time_zone"`
+	EU       bool   `json:"eu"`
 }
 
 // DataCenter is a site that hosts networks and virtual machines.
 type DataCenter struct {
-	ID        string
-	Name      string
-	Permalink string
-	Country   Country
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Permalink string  `json:"permalink"`
+	Country   Country `json:"country"`
 }
 
 // Network is a layer-3 network in a data center, from whose pools
 // addresses are handed out.
 type Network struct {
-	ID         string
-	Name       string
-	Permalink  string
-	Default    bool
-	DataCenter DataCenter
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Permalink  string     `json:"permalink"`
+	Default    bool       `json:"default"`
+	DataCenter DataCenter `json:"data_center"`
 }
 
 // Pool is one prefix of a network from which addresses are handed out.
 type Pool struct {
-	ID        string
-	NetworkID string
+	ID        string `json:"id"`
+	NetworkID string `json:"network_id"`
 	ipam.Pool
-	Strategy ipam.Strategy
-	Reuse    ipam.Reuse
+	Strategy ipam.Strategy `json:"strategy"`
+	Reuse    ipam.Reuse    `json:"reuse"`
 
 	// Position orders the pools of one network and version: allocation
 	// tries the lowest position first.
-	Position int
+	Position int `json:"position"`
 
 	// Allocated counts the addresses of the pool that exist in an
 	// organization, allocated to an interface or not.
-	Allocated int64
+	Allocated int64 `json:"allocated"`
 }
 
 // Organization is a customer account; it owns addresses and virtual
 // machines.
 type Organization struct {
-	ID        string
-	Name      string
-	SubDomain string
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	SubDomain string `json:"sub_domain"`
 
 	// InfrastructureDomain is the DNS zone of the organization's virtual
 	// machines, such as "acme.katapult.cloud".
-	InfrastructureDomain string
-	CreatedAt            time.Time
+	InfrastructureDomain string    `json:"infrastructure_domain"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // VirtualMachine is a customer's virtual machine.
 type VirtualMachine struct {
-	ID             string
-	OrganizationID string
-	Name           string
-	Hostname       string
-	DataCenter     DataCenter
-	CreatedAt      time.Time
+	ID             string     `json:"id"`
+	OrganizationID string     `json:"organization_id"`
+	Name           string     `json:"name"`
+	Hostname       string     `json:"hostname"`
+	DataCenter     DataCenter `json:"data_center"`
+	CreatedAt      time.Time  `json:"created_at"`
 
 	// FQDN is the hostname in the organization's infrastructure domain.
-	FQDN string
+	FQDN string `json:"fqdn"`
 }
 
 // Interface is a virtual machine's network interface on one network.
 type Interface struct {
-	ID               string
-	VirtualMachineID string
-	VirtualMachine   VirtualMachine
-	Network          Network
-	MACAddress       string
-	State            string
+	ID               string         `json:"id"`
+	VirtualMachineID string         `json:"virtual_machine_id"`
+	VirtualMachine   VirtualMachine `json:"virtual_machine"`
+	Network          Network        `json:"network"`
+	MACAddress       string         `json:"mac_address"`
+	State            string         `json:"state"`
 }
 
 // Name returns the interface's display name, "<network> on <vm>".
@@ -97,47 +97,47 @@ func (i Interface) Name() string {
 // Address is an IP address owned by an organization, allocated to an
 // interface or to nothing.
 type Address struct {
-	ID             string
-	OrganizationID string
-	Addr           netip.Addr
-	Network        Network
-	PoolID         string
+	ID             string     `json:"id"`
+	OrganizationID string     `json:"organization_id"`
+	Addr           netip.Addr `json:"address"`
+	Network        Network    `json:"network"`
+	PoolID         string     `json:"pool_id"`
 
 	// Prefix is the pool's prefix; its length is the address's mask.
-	Prefix netip.Prefix
+	Prefix netip.Prefix `json:"prefix"`
 
 	// Gateway is the pool's gateway, or the zero Addr when it has none.
-	Gateway netip.Addr
-	VIP     bool
-	Label   string
+	Gateway netip.Addr `json:"gateway,omitzero"`
+	VIP     bool       `json:"vip"`
+	Label   string     `json:"label"`
 
 	// ReverseDNS is the PTR name set explicitly for the address, or "" for
 	// the default: the virtual machine's FQDN while allocated, otherwise a
 	// name derived from the address.
-	ReverseDNS string
+	ReverseDNS string `json:"reverse_dns"`
 
 	// Interface is the interface the address is allocated to, or nil.
-	Interface *Interface
-	CreatedAt time.Time
+	Interface *Interface `json:"interface"`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // APIToken is a customer credential for the Katapult API.
 type APIToken struct {
-	ID             string
-	OrganizationID string
-	Name           string
-	Scopes         []string
+	ID             string   `json:"id"`
+	OrganizationID string   `json:"organization_id"`
+	Name           string   `json:"name"`
+	Scopes         []string `json:"scopes"`
 
 	// AuthorizedNetworks limits the client addresses the token may be used
 	// from; empty means anywhere.
-	AuthorizedNetworks []netip.Prefix
+	AuthorizedNetworks []netip.Prefix `json:"authorized_networks"`
 
 	// ExpiresAt is when the token stops working; the zero Time means never.
-	ExpiresAt time.Time
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 
 	// RateLimit is the number of requests per minute the token may make.
-	RateLimit int
-	CreatedAt time.Time
+	RateLimit int       `json:"rate_limit"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // AddrWithMask returns the address with its pool's prefix length as the

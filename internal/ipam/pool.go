@@ -11,19 +11,19 @@ import (
 type Pool struct {
 	// Prefix is the subnet the pool belongs to; addresses are shown with its
 	// length as their mask.
-	Prefix netip.Prefix
+	Prefix netip.Prefix `json:"prefix"`
 
 	// Ranges, when set, narrows the pool to these spans of Prefix; when
 	// empty the whole prefix is used.
-	Ranges []Range
+	Ranges []Range `json:"ranges"`
 
 	// Gateway is the subnet's router, never handed out. The zero Addr means
 	// the subnet has none.
-	Gateway netip.Addr
+	Gateway netip.Addr `json:"gateway,omitzero"`
 
 	// Reserved are addresses the pool must never hand out, such as those of
 	// switches or anycast services.
-	Reserved []Range
+	Reserved []Range `json:"reserved"`
 }
 
 // Validate reports why p cannot be used, naming the offending part, or nil.

@@ -97,6 +97,22 @@ func (r Range) String() string {
 	return r.From.String() + "-" + r.To.String()
 }
 
+// MarshalText encodes r as String does, so that a range reads as "A-B" in
+// JSON and YAML.
+func (r Range) MarshalText() ([]byte, error) {
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText decodes any form ParseRange accepts.
+func (r *Range) UnmarshalText(text []byte) error {
+	parsed, err := ParseRange(string(text))
+	if err != nil {
+		return err
+	}
+	*r = parsed
+	return nil
+}
+
 // Without returns what is left of r once a is taken out of it: no range when
 // r held only a, one range when a was an end, and two when a splits it.
 // a must lie within r.

@@ -176,25 +176,30 @@ func addressInsert(ctx context.Context, tx *sql.Tx, row addressRow, pool domain.
 // is no such address.
 func (s *Store) AddressDelete(ctx context.Context, id string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		// Reading the row by deleting it means that of two concurrent
-		// deletes only one finds it, so the address goes back once.
-		var poolID, text string
-		err := tx.QueryRowContext(ctx, `DELETE FROM ip_addresses WHERE id = $1 RETURNING pool_id, address`, id).
-			Scan(&poolID, &text)
-		if err != nil {
-			return err
-		}
-		a, err := netip.ParseAddr(text)
-		if err != nil {
-			return fmt.Errorf("decode address %s: %w", id, err)
-		}
-		pool, err := s.poolLock(ctx, tx, poolID)
-		if err != nil {
-			return err
-		}
-		return poolGiveBack(ctx, tx, pool, a)
+		return s.addressRelease(ctx, tx, id)
 	})
 	return translate(err, "delete address "+id)
+}
+
+// addressRelease deletes the address id in tx and gives it back to its pool.
+func (s *Store) addressRelease(ctx context.Context, tx *sql.Tx, id string) error {
+	// Reading the row by deleting it means that of two concurrent
+	// deletes only one finds it, so the address goes back once.
+	var poolID, text string
+	err := tx.QueryRowContext(ctx, `DELETE FROM ip_addresses WHERE id = $1 RETURNING pool_id, address`, id).
+		Scan(&poolID, &text)
+	if err != nil {
+		return err
+	}
+	a, err := netip.ParseAddr(text)
+	if err != nil {
+		return fmt.Errorf("decode address %s: %w", id, err)
+	}
+	pool, err := s.poolLock(ctx, tx, poolID)
+	if err != nil {
+		return err
+	}
+	return poolGiveBack(ctx, tx, pool, a)
 }
 
 // AddressAllocate allocates the address to the interface. It returns
@@ -297,11 +302,52 @@ func decodeAddressText(a *domain.Address, text, prefix, gateway string) error {
 	return nil
 }
 
+var addressKind = kind[domain.Address]{name: "ip_address", get: addressGet}
+
 // AddressGet returns the address with the given ID.
 func (s *Store) AddressGet(ctx context.Context, id string) (domain.Address, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+` WHERE a.id = $1`, id)
-	a, err := scanAddress(row)
+	a, err := addressGet(ctx, s.db, id)
 	return a, translate(err, "get address "+id)
+}
+
+func addressGet(ctx context.Context, q queryer, id string) (domain.Address, error) {
+	return scanAddress(q.QueryRowContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+` WHERE a.id = $1`, id))
+}
+
+// unallocateWhere unallocates, in tx, every address where selects, and
+// records each in the audit log: they stay in their organization.
+func (s *Store) unallocateWhere(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	ids, err := selectIDs(ctx, tx, `SELECT a.id FROM ip_addresses a WHERE `+where+` ORDER BY a.id`, args...)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		_, err := recordChange(ctx, s, tx, domain.ActionUnallocate, addressKind, id, func(domain.Address) error {
+			return execFound(ctx, tx, `UPDATE ip_addresses SET interface_id = NULL, reverse_dns = '' WHERE id = $1`, id)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// releaseWhere deletes, in tx, every address where selects, gives each back
+// to its pool and records it in the audit log.
+func (s *Store) releaseWhere(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	ids, err := selectIDs(ctx, tx, `SELECT a.id FROM ip_addresses a WHERE `+where+` ORDER BY a.id`, args...)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		_, err := recordDelete(ctx, s, tx, addressKind, id, func(domain.Address) error {
+			return s.addressRelease(ctx, tx, id)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AddressGetByAddr returns the address a. Networks may reuse private

@@ -11,20 +11,25 @@ import (
 	"github.com/ipd/ipd/internal/domain"
 )
 
+var apiTokenKind = kind[domain.APIToken]{name: "api_token", get: apiTokenGet}
+
 // APITokenCreate stores a new API token with its secret's lookup key and
 // hash; the secret itself is never stored.
 func (s *Store) APITokenCreate(
 	ctx context.Context, t domain.APIToken, lookup string, hash []byte,
 ) (domain.APIToken, error) {
-	t.ID = newID(prefixAPIToken)
-	t.CreatedAt = s.now().UTC().Truncate(1e9)
+	id := newID(prefixAPIToken)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO api_tokens (id, organization_id, name, secret_lookup, secret_hash, scopes,
-				authorized_networks, expires_at, rate_limit, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			t.ID, t.OrganizationID, t.Name, lookup, hash, joinList(t.Scopes), joinPrefixes(t.AuthorizedNetworks),
-			unixSeconds(t.ExpiresAt), t.RateLimit, unixSeconds(t.CreatedAt))
+		var err error
+		t, err = recordCreate(ctx, s, tx, apiTokenKind, id, func() error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO api_tokens (id, organization_id, name, secret_lookup, secret_hash, scopes,
+					authorized_networks, expires_at, rate_limit, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				id, t.OrganizationID, t.Name, lookup, hash, joinList(t.Scopes), joinPrefixes(t.AuthorizedNetworks),
+				unixSeconds(t.ExpiresAt), t.RateLimit, unixSeconds(s.now()))
+			return err
+		})
 		return err
 	})
 	return t, translate(err, "create API token "+t.Name)
@@ -55,9 +60,12 @@ func scanAPIToken(row interface{ Scan(...any) error }) (domain.APIToken, error) 
 
 // APITokenGet returns the token with the given ID.
 func (s *Store) APITokenGet(ctx context.Context, id string) (domain.APIToken, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t WHERE t.id = $1`, id)
-	t, err := scanAPIToken(row)
+	t, err := apiTokenGet(ctx, s.db, id)
 	return t, translate(err, "get API token "+id)
+}
+
+func apiTokenGet(ctx context.Context, q queryer, id string) (domain.APIToken, error) {
+	return scanAPIToken(q.QueryRowContext(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens t WHERE t.id = $1`, id))
 }
 
 // APITokenGetByLookup returns the token whose secret has the lookup key,
@@ -88,6 +96,10 @@ type APITokenUpdateParams struct {
 	// ExpiresAt sets when the token stops working; a pointer to the zero
 	// Time makes it work forever.
 	ExpiresAt *time.Time
+
+	// RateLimit sets the requests a minute the token may make. Only an
+	// operator may change it.
+	RateLimit *int
 }
 
 // APITokenUpdate changes the token's fields and returns it as it is now.
@@ -106,44 +118,62 @@ func (s *Store) APITokenUpdate(ctx context.Context, id string, p APITokenUpdateP
 		expires = new(unixSeconds(*p.ExpiresAt))
 	}
 
-	err := s.writeOneRow(ctx, `UPDATE api_tokens SET
-		name = COALESCE($2, name), scopes = COALESCE($3, scopes),
-		authorized_networks = COALESCE($4, authorized_networks), expires_at = COALESCE($5, expires_at)
-		WHERE id = $1`, id, p.Name, scopes, networks, expires)
-	if err != nil {
-		return domain.APIToken{}, translate(err, "update API token "+id)
-	}
-	return s.APITokenGet(ctx, id)
+	var t domain.APIToken
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		t, err = recordUpdate(ctx, s, tx, apiTokenKind, id, func(domain.APIToken) error {
+			return execFound(ctx, tx, `UPDATE api_tokens SET
+				name = COALESCE($2, name), scopes = COALESCE($3, scopes),
+				authorized_networks = COALESCE($4, authorized_networks), expires_at = COALESCE($5, expires_at),
+				rate_limit = COALESCE($6, rate_limit)
+				WHERE id = $1`, id, p.Name, scopes, networks, expires, p.RateLimit)
+		})
+		return err
+	})
+	return t, translate(err, "update API token "+id)
 }
 
 // APITokenReplaceSecret gives the token a new secret's lookup key and
 // hash. The old secret stops working when the change commits.
 func (s *Store) APITokenReplaceSecret(ctx context.Context, id, lookup string, hash []byte) error {
-	err := s.writeOneRow(ctx, `UPDATE api_tokens SET secret_lookup = $2, secret_hash = $3 WHERE id = $1`,
-		id, lookup, hash)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := recordChange(ctx, s, tx, domain.ActionRegenerateSecret, apiTokenKind, id, func(domain.APIToken) error {
+			return execFound(ctx, tx, `UPDATE api_tokens SET secret_lookup = $2, secret_hash = $3 WHERE id = $1`,
+				id, lookup, hash)
+		})
+		return err
+	})
 	return translate(err, "replace secret of API token "+id)
 }
 
 // APITokenDelete removes the token; its secret stops working when the
 // change commits.
 func (s *Store) APITokenDelete(ctx context.Context, id string) error {
-	err := s.writeOneRow(ctx, `DELETE FROM api_tokens WHERE id = $1`, id)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return s.apiTokenRemove(ctx, tx, id)
+	})
 	return translate(err, "delete API token "+id)
 }
 
-// writeOneRow runs, in a write transaction, one statement meant to change
-// one row by its key; when it changes none, it reports sql.ErrNoRows.
-func (s *Store) writeOneRow(ctx context.Context, query string, args ...any) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, sql.ErrNoRows)
-		}
-		return nil
+func (s *Store) apiTokenRemove(ctx context.Context, tx *sql.Tx, id string) error {
+	_, err := recordDelete(ctx, s, tx, apiTokenKind, id, func(domain.APIToken) error {
+		return execFound(ctx, tx, `DELETE FROM api_tokens WHERE id = $1`, id)
 	})
+	return err
+}
+
+// execFound runs one statement meant to change rows by their key; when it
+// changes none, because another transaction removed them first, it reports
+// sql.ErrNoRows.
+func execFound(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return cmp.Or(err, sql.ErrNoRows)
+	}
+	return nil
 }
 
 // scanFunc adapts a function to the Scan method the scan helpers take.

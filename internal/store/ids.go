@@ -14,6 +14,7 @@ const (
 	prefixInterface    = "vmnet_"
 	prefixAddress      = "ip_"
 	prefixAPIToken     = "apitoken_"
+	prefixOperator     = "optok_"
 )
 
 // newID returns prefix followed by 16 random characters of [A-Za-z0-9]:

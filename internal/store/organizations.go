@@ -7,18 +7,90 @@ import (
 	"github.com/ipd/ipd/internal/domain"
 )
 
+var organizationKind = kind[domain.Organization]{name: "organization", get: organizationGet}
+
 // OrganizationCreate stores a new organization.
 func (s *Store) OrganizationCreate(ctx context.Context, o domain.Organization) (domain.Organization, error) {
-	o.ID = newID(prefixOrganization)
-	o.CreatedAt = s.now().UTC().Truncate(1e9)
+	id := newID(prefixOrganization)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO organizations (id, name, sub_domain, infrastructure_domain, created_at)
-			VALUES ($1, $2, $3, $4, $5)`,
-			o.ID, o.Name, o.SubDomain, o.InfrastructureDomain, unixSeconds(o.CreatedAt))
+		var err error
+		o, err = recordCreate(ctx, s, tx, organizationKind, id, func() error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO organizations (id, name, sub_domain, infrastructure_domain, created_at)
+				VALUES ($1, $2, $3, $4, $5)`,
+				id, o.Name, o.SubDomain, o.InfrastructureDomain, unixSeconds(s.now()))
+			return err
+		})
 		return err
 	})
 	return o, translate(err, "create organization "+o.SubDomain)
+}
+
+// OrganizationUpdate sets the name, sub-domain and infrastructure domain of
+// the organization o.ID to o's.
+func (s *Store) OrganizationUpdate(ctx context.Context, o domain.Organization) (domain.Organization, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		o, err = recordUpdate(ctx, s, tx, organizationKind, o.ID, func(domain.Organization) error {
+			return execFound(ctx, tx, `UPDATE organizations SET name = $2, sub_domain = $3,
+				infrastructure_domain = $4 WHERE id = $1`, o.ID, o.Name, o.SubDomain, o.InfrastructureDomain)
+		})
+		return err
+	})
+	return o, translate(err, "update organization "+o.ID)
+}
+
+// OrganizationDelete removes the organization id with everything it owns:
+// its addresses go back to their pools, and its virtual machines, their
+// interfaces and its API tokens are removed. Every change is recorded in
+// the audit log, in the one transaction that makes them all.
+func (s *Store) OrganizationDelete(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := recordDelete(ctx, s, tx, organizationKind, id, func(domain.Organization) error {
+			if err := s.organizationEmpty(ctx, tx, id); err != nil {
+				return err
+			}
+			return execFound(ctx, tx, `DELETE FROM organizations WHERE id = $1`, id)
+		})
+		return err
+	})
+	return translate(err, "delete organization "+id)
+}
+
+// organizationEmpty removes, in tx, every object the organization id owns.
+func (s *Store) organizationEmpty(ctx context.Context, tx *sql.Tx, id string) error {
+	if err := s.releaseWhere(ctx, tx, `a.organization_id = $1`, id); err != nil {
+		return err
+	}
+	vms, err := selectIDs(ctx, tx, `SELECT id FROM virtual_machines WHERE organization_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return err
+	}
+	for _, vmID := range vms {
+		if err := s.virtualMachineRemove(ctx, tx, vmID); err != nil {
+			return err
+		}
+	}
+	tokens, err := selectIDs(ctx, tx, `SELECT id FROM api_tokens WHERE organization_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return err
+	}
+	for _, tokenID := range tokens {
+		if err := s.apiTokenRemove(ctx, tx, tokenID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OrganizationList returns every organization, by name.
+func (s *Store) OrganizationList(ctx context.Context) ([]domain.Organization, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+organizationColumns+` FROM organizations o ORDER BY o.name, o.id`)
+	if err != nil {
+		return nil, translate(err, "list organizations")
+	}
+	orgs, err := collect(rows, scanOrganization)
+	return orgs, translate(err, "list organizations")
 }
 
 const organizationColumns = `o.id, o.name, o.sub_domain, o.infrastructure_domain, o.created_at`
@@ -38,8 +110,15 @@ func (s *Store) OrganizationGetBy(ctx context.Context, key, value string) (domai
 	if err != nil {
 		return domain.Organization{}, err
 	}
-	row := s.db.QueryRowContext(ctx,
-		`SELECT `+organizationColumns+` FROM organizations o WHERE o.`+column+` = $1`, value)
-	o, err := scanOrganization(row)
+	o, err := organizationGetBy(ctx, s.db, column, value)
 	return o, translate(err, "get organization by "+key)
+}
+
+func organizationGet(ctx context.Context, q queryer, id string) (domain.Organization, error) {
+	return organizationGetBy(ctx, q, "id", id)
+}
+
+func organizationGetBy(ctx context.Context, q queryer, column, value string) (domain.Organization, error) {
+	return scanOrganization(q.QueryRowContext(ctx,
+		`SELECT `+organizationColumns+` FROM organizations o WHERE o.`+column+` = $1`, value))
 }

@@ -3,21 +3,61 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/ipd/ipd/internal/domain"
 )
 
+var (
+	countryKind    = kind[domain.Country]{name: "country", get: countryGet}
+	dataCenterKind = kind[domain.DataCenter]{name: "data_center", get: dataCenterGet}
+	networkKind    = kind[domain.Network]{name: "network", get: networkGet}
+)
+
 // CountryCreate stores a new country and returns it with its ID.
 func (s *Store) CountryCreate(ctx context.Context, c domain.Country) (domain.Country, error) {
-	c.ID = newID(prefixCountry)
+	id := newID(prefixCountry)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO countries (id, name, iso_code2, iso_code3, time_zone, eu)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.ID, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
+		var err error
+		c, err = recordCreate(ctx, s, tx, countryKind, id, func() error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO countries (id, name, iso_code2, iso_code3, time_zone, eu)
+				VALUES ($1, $2, $3, $4, $5, $6)`,
+				id, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
+			return err
+		})
 		return err
 	})
 	return c, translate(err, "create country "+c.ISOCode2)
+}
+
+// CountryUpdate sets every field of the country c.ID to c's.
+func (s *Store) CountryUpdate(ctx context.Context, c domain.Country) (domain.Country, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = recordUpdate(ctx, s, tx, countryKind, c.ID, func(domain.Country) error {
+			return execFound(ctx, tx, `UPDATE countries SET name = $2, iso_code2 = $3, iso_code3 = $4,
+				time_zone = $5, eu = $6 WHERE id = $1`, c.ID, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
+		})
+		return err
+	})
+	return c, translate(err, "update country "+c.ID)
+}
+
+// CountryDelete removes the country id. A country that still has data
+// centers is refused with a domain.ConflictError naming one.
+func (s *Store) CountryDelete(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := recordDelete(ctx, s, tx, countryKind, id, func(domain.Country) error {
+			if err := refuseIfAny(ctx, tx, "country "+id+" still has data center %s",
+				`SELECT id FROM data_centers WHERE country_id = $1`, id); err != nil {
+				return err
+			}
+			return execFound(ctx, tx, `DELETE FROM countries WHERE id = $1`, id)
+		})
+		return err
+	})
+	return translate(err, "delete country "+id)
 }
 
 const countryColumns = `c.id, c.name, c.iso_code2, c.iso_code3, c.time_zone, c.eu`
@@ -35,25 +75,67 @@ func (s *Store) CountryGetBy(ctx context.Context, key, value string) (domain.Cou
 	if err != nil {
 		return domain.Country{}, err
 	}
-	row := s.db.QueryRowContext(ctx,
-		`SELECT `+countryColumns+` FROM countries c WHERE c.`+column+` = $1`, value)
-	c, err := scanCountry(row)
+	c, err := countryGetBy(ctx, s.db, column, value)
 	return c, translate(err, "get country by "+key)
+}
+
+func countryGet(ctx context.Context, q queryer, id string) (domain.Country, error) {
+	return countryGetBy(ctx, q, "id", id)
+}
+
+func countryGetBy(ctx context.Context, q queryer, column, value string) (domain.Country, error) {
+	return scanCountry(q.QueryRowContext(ctx,
+		`SELECT `+countryColumns+` FROM countries c WHERE c.`+column+` = $1`, value))
 }
 
 // DataCenterCreate stores a new data center in the country of c.Country.ID.
 func (s *Store) DataCenterCreate(ctx context.Context, dc domain.DataCenter) (domain.DataCenter, error) {
-	dc.ID = newID(prefixDataCenter)
+	id := newID(prefixDataCenter)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO data_centers (id, name, permalink, country_id) VALUES ($1, $2, $3, $4)`,
-			dc.ID, dc.Name, dc.Permalink, dc.Country.ID)
+		var err error
+		dc, err = recordCreate(ctx, s, tx, dataCenterKind, id, func() error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO data_centers (id, name, permalink, country_id) VALUES ($1, $2, $3, $4)`,
+				id, dc.Name, dc.Permalink, dc.Country.ID)
+			return err
+		})
 		return err
 	})
-	if err != nil {
-		return domain.DataCenter{}, translate(err, "create data center "+dc.Permalink)
-	}
-	return s.DataCenterGetBy(ctx, "id", dc.ID)
+	return dc, translate(err, "create data center "+dc.Permalink)
+}
+
+// DataCenterUpdate sets the name, permalink and country of the data center
+// dc.ID to dc's.
+func (s *Store) DataCenterUpdate(ctx context.Context, dc domain.DataCenter) (domain.DataCenter, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		dc, err = recordUpdate(ctx, s, tx, dataCenterKind, dc.ID, func(domain.DataCenter) error {
+			return execFound(ctx, tx, `UPDATE data_centers SET name = $2, permalink = $3, country_id = $4
+				WHERE id = $1`, dc.ID, dc.Name, dc.Permalink, dc.Country.ID)
+		})
+		return err
+	})
+	return dc, translate(err, "update data center "+dc.ID)
+}
+
+// DataCenterDelete removes the data center id. One that still has networks
+// or virtual machines is refused with a domain.ConflictError naming one.
+func (s *Store) DataCenterDelete(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := recordDelete(ctx, s, tx, dataCenterKind, id, func(domain.DataCenter) error {
+			if err := refuseIfAny(ctx, tx, "data center "+id+" still has network %s",
+				`SELECT id FROM networks WHERE data_center_id = $1`, id); err != nil {
+				return err
+			}
+			if err := refuseIfAny(ctx, tx, "data center "+id+" still has virtual machine %s",
+				`SELECT id FROM virtual_machines WHERE data_center_id = $1`, id); err != nil {
+				return err
+			}
+			return execFound(ctx, tx, `DELETE FROM data_centers WHERE id = $1`, id)
+		})
+		return err
+	})
+	return translate(err, "delete data center "+id)
 }
 
 const dataCenterColumns = `d.id, d.name, d.permalink, ` + countryColumns
@@ -74,26 +156,69 @@ func (s *Store) DataCenterGetBy(ctx context.Context, key, value string) (domain.
 	if err != nil {
 		return domain.DataCenter{}, err
 	}
-	row := s.db.QueryRowContext(ctx,
-		`SELECT `+dataCenterColumns+` FROM `+dataCenterJoin+` WHERE d.`+column+` = $1`, value)
-	d, err := scanDataCenter(row)
+	d, err := dataCenterGetBy(ctx, s.db, column, value)
 	return d, translate(err, "get data center by "+key)
+}
+
+func dataCenterGet(ctx context.Context, q queryer, id string) (domain.DataCenter, error) {
+	return dataCenterGetBy(ctx, q, "id", id)
+}
+
+func dataCenterGetBy(ctx context.Context, q queryer, column, value string) (domain.DataCenter, error) {
+	return scanDataCenter(q.QueryRowContext(ctx,
+		`SELECT `+dataCenterColumns+` FROM `+dataCenterJoin+` WHERE d.`+column+` = $1`, value))
 }
 
 // NetworkCreate stores a new network in the data center n.DataCenter.ID.
 func (s *Store) NetworkCreate(ctx context.Context, n domain.Network) (domain.Network, error) {
-	n.ID = newID(prefixNetwork)
+	id := newID(prefixNetwork)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO networks (id, name, permalink, data_center_id, is_default)
-			VALUES ($1, $2, $3, $4, $5)`,
-			n.ID, n.Name, n.Permalink, n.DataCenter.ID, n.Default)
+		var err error
+		n, err = recordCreate(ctx, s, tx, networkKind, id, func() error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO networks (id, name, permalink, data_center_id, is_default)
+				VALUES ($1, $2, $3, $4, $5)`,
+				id, n.Name, n.Permalink, n.DataCenter.ID, n.Default)
+			return err
+		})
 		return err
 	})
-	if err != nil {
-		return domain.Network{}, translate(err, "create network "+n.Permalink)
-	}
-	return s.NetworkGetBy(ctx, "id", n.ID)
+	return n, translate(err, "create network "+n.Permalink)
+}
+
+// NetworkUpdate sets the name, permalink and default flag of the network
+// n.ID to n's. A network's data center is fixed once it has pools and
+// interfaces, so it is not changed here.
+func (s *Store) NetworkUpdate(ctx context.Context, n domain.Network) (domain.Network, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = recordUpdate(ctx, s, tx, networkKind, n.ID, func(domain.Network) error {
+			return execFound(ctx, tx, `UPDATE networks SET name = $2, permalink = $3, is_default = $4
+				WHERE id = $1`, n.ID, n.Name, n.Permalink, n.Default)
+		})
+		return err
+	})
+	return n, translate(err, "update network "+n.ID)
+}
+
+// NetworkDelete removes the network id. One that still has pools or
+// interfaces is refused with a domain.ConflictError naming one.
+func (s *Store) NetworkDelete(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := recordDelete(ctx, s, tx, networkKind, id, func(domain.Network) error {
+			if err := refuseIfAny(ctx, tx, "network "+id+" still has pool %s",
+				`SELECT id FROM pools WHERE network_id = $1`, id); err != nil {
+				return err
+			}
+			if err := refuseIfAny(ctx, tx, "network "+id+" still has interface %s",
+				`SELECT id FROM interfaces WHERE network_id = $1`, id); err != nil {
+				return err
+			}
+			return execFound(ctx, tx, `DELETE FROM networks WHERE id = $1`, id)
+		})
+		return err
+	})
+	return translate(err, "delete network "+id)
 }
 
 const networkColumns = `n.id, n.name, n.permalink, n.is_default, ` + dataCenterColumns
@@ -122,10 +247,31 @@ func (s *Store) NetworkGetBy(ctx context.Context, key, value string) (domain.Net
 	if err != nil {
 		return domain.Network{}, err
 	}
-	row := s.db.QueryRowContext(ctx,
-		`SELECT `+networkColumns+` FROM `+networkJoin+` WHERE n.`+column+` = $1`, value)
-	n, err := scanNetwork(row)
+	n, err := networkGetBy(ctx, s.db, column, value)
 	return n, translate(err, "get network by "+key)
+}
+
+func networkGet(ctx context.Context, q queryer, id string) (domain.Network, error) {
+	return networkGetBy(ctx, q, "id", id)
+}
+
+func networkGetBy(ctx context.Context, q queryer, column, value string) (domain.Network, error) {
+	return scanNetwork(q.QueryRowContext(ctx,
+		`SELECT `+networkColumns+` FROM `+networkJoin+` WHERE n.`+column+` = $1`, value))
+}
+
+// refuseIfAny returns a domain.ConflictError, its message format filled
+// with the first ID query selects, when the query selects any row.
+func refuseIfAny(ctx context.Context, tx *sql.Tx, format, query string, args ...any) error {
+	var id string
+	err := tx.QueryRowContext(ctx, query+` ORDER BY id LIMIT 1`, args...).Scan(&id)
+	if errNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return &domain.ConflictError{Message: fmt.Sprintf(format, id)}
 }
 
 // CountryList returns a page of the countries, by name, and how many

@@ -135,3 +135,15 @@ func unixSeconds(t time.Time) int64 {
 func errNoRows(err error) bool {
 	return errors.Is(err, sql.ErrNoRows)
 }
+
+// selectIDs returns the first column of every row query selects.
+func selectIDs(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	})
+}

@@ -7,22 +7,67 @@ import (
 	"github.com/ipd/ipd/internal/domain"
 )
 
+var (
+	virtualMachineKind = kind[domain.VirtualMachine]{name: "virtual_machine", get: virtualMachineGet}
+	interfaceKind      = kind[domain.Interface]{name: "interface", get: interfaceGet}
+)
+
 // VirtualMachineCreate stores a new virtual machine of the organization
-// vm.OrganizationID in the data center vm.DataCenterID.
+// vm.OrganizationID in the data center vm.DataCenter.ID.
 func (s *Store) VirtualMachineCreate(ctx context.Context, vm domain.VirtualMachine) (domain.VirtualMachine, error) {
-	vm.ID = newID(prefixVM)
-	vm.CreatedAt = s.now().UTC().Truncate(1e9)
+	id := newID(prefixVM)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO virtual_machines (id, organization_id, name, hostname, data_center_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-			vm.ID, vm.OrganizationID, vm.Name, vm.Hostname, vm.DataCenter.ID, unixSeconds(vm.CreatedAt))
+		var err error
+		vm, err = recordCreate(ctx, s, tx, virtualMachineKind, id, func() error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO virtual_machines (id, organization_id, name, hostname, data_center_id, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6)`,
+				id, vm.OrganizationID, vm.Name, vm.Hostname, vm.DataCenter.ID, unixSeconds(s.now()))
+			return err
+		})
 		return err
 	})
-	if err != nil {
-		return domain.VirtualMachine{}, translate(err, "create virtual machine "+vm.Name)
-	}
-	return s.VirtualMachineGetBy(ctx, "id", vm.ID)
+	return vm, translate(err, "create virtual machine "+vm.Name)
+}
+
+// VirtualMachineUpdate sets the name and hostname of the virtual machine
+// vm.ID to vm's; its organization and data center are fixed.
+func (s *Store) VirtualMachineUpdate(ctx context.Context, vm domain.VirtualMachine) (domain.VirtualMachine, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		vm, err = recordUpdate(ctx, s, tx, virtualMachineKind, vm.ID, func(domain.VirtualMachine) error {
+			return execFound(ctx, tx, `UPDATE virtual_machines SET name = $2, hostname = $3 WHERE id = $1`,
+				vm.ID, vm.Name, vm.Hostname)
+		})
+		return err
+	})
+	return vm, translate(err, "update virtual machine "+vm.ID)
+}
+
+// VirtualMachineDelete removes the virtual machine id with its interfaces.
+// The addresses allocated to it are unallocated and stay in its
+// organization. Every change is recorded in the audit log.
+func (s *Store) VirtualMachineDelete(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return s.virtualMachineRemove(ctx, tx, id)
+	})
+	return translate(err, "delete virtual machine "+id)
+}
+
+func (s *Store) virtualMachineRemove(ctx context.Context, tx *sql.Tx, id string) error {
+	_, err := recordDelete(ctx, s, tx, virtualMachineKind, id, func(domain.VirtualMachine) error {
+		interfaces, err := selectIDs(ctx, tx, `SELECT id FROM interfaces WHERE virtual_machine_id = $1 ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		for _, ifaceID := range interfaces {
+			if err := s.interfaceRemove(ctx, tx, ifaceID); err != nil {
+				return err
+			}
+		}
+		return execFound(ctx, tx, `DELETE FROM virtual_machines WHERE id = $1`, id)
+	})
+	return err
 }
 
 const virtualMachineColumns = `v.id, v.organization_id, v.name, v.hostname, v.created_at,
@@ -68,21 +113,61 @@ func (s *Store) VirtualMachineGetBy(ctx context.Context, key, value string) (dom
 	return vm, translate(err, "get virtual machine by "+key)
 }
 
+func virtualMachineGet(ctx context.Context, q queryer, id string) (domain.VirtualMachine, error) {
+	return scanVirtualMachine(q.QueryRowContext(ctx,
+		`SELECT `+virtualMachineColumns+` FROM `+virtualMachineJoin+` WHERE v.id = $1`, id))
+}
+
 // InterfaceCreate stores a new network interface of the virtual machine
 // i.VirtualMachineID on the network i.Network.ID.
 func (s *Store) InterfaceCreate(ctx context.Context, i domain.Interface) (domain.Interface, error) {
-	i.ID = newID(prefixInterface)
+	id := newID(prefixInterface)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO interfaces (id, virtual_machine_id, network_id, mac_address, state)
-			VALUES ($1, $2, $3, $4, $5)`,
-			i.ID, i.VirtualMachineID, i.Network.ID, i.MACAddress, i.State)
+		var err error
+		i, err = recordCreate(ctx, s, tx, interfaceKind, id, func() error {
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO interfaces (id, virtual_machine_id, network_id, mac_address, state)
+				VALUES ($1, $2, $3, $4, $5)`,
+				id, i.VirtualMachineID, i.Network.ID, i.MACAddress, i.State)
+			return err
+		})
 		return err
 	})
-	if err != nil {
-		return domain.Interface{}, translate(err, "create interface "+i.MACAddress)
-	}
-	return s.InterfaceGet(ctx, i.ID)
+	return i, translate(err, "create interface "+i.MACAddress)
+}
+
+// InterfaceUpdate sets the MAC address and state of the interface i.ID to
+// i's; its virtual machine and network are fixed.
+func (s *Store) InterfaceUpdate(ctx context.Context, i domain.Interface) (domain.Interface, error) {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		i, err = recordUpdate(ctx, s, tx, interfaceKind, i.ID, func(domain.Interface) error {
+			return execFound(ctx, tx, `UPDATE interfaces SET mac_address = $2, state = $3 WHERE id = $1`,
+				i.ID, i.MACAddress, i.State)
+		})
+		return err
+	})
+	return i, translate(err, "update interface "+i.ID)
+}
+
+// InterfaceDelete removes the interface id. The addresses allocated
+// through it are unallocated and stay in their organization; every change
+// is recorded in the audit log.
+func (s *Store) InterfaceDelete(ctx context.Context, id string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		return s.interfaceRemove(ctx, tx, id)
+	})
+	return translate(err, "delete interface "+id)
+}
+
+func (s *Store) interfaceRemove(ctx context.Context, tx *sql.Tx, id string) error {
+	_, err := recordDelete(ctx, s, tx, interfaceKind, id, func(domain.Interface) error {
+		if err := s.unallocateWhere(ctx, tx, `a.interface_id = $1`, id); err != nil {
+			return err
+		}
+		return execFound(ctx, tx, `DELETE FROM interfaces WHERE id = $1`, id)
+	})
+	return err
 }
 
 const interfaceColumns = `i.id, i.mac_address, i.state, ` + virtualMachineColumns + `, ` + networkColumns
@@ -106,9 +191,12 @@ func scanInterface(row interface{ Scan(...any) error }) (domain.Interface, error
 // InterfaceGet returns the interface with the given ID, with its virtual
 // machine and network.
 func (s *Store) InterfaceGet(ctx context.Context, id string) (domain.Interface, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+interfaceColumns+` FROM `+interfaceJoin+` WHERE i.id = $1`, id)
-	i, err := scanInterface(row)
+	i, err := interfaceGet(ctx, s.db, id)
 	return i, translate(err, "get interface "+id)
+}
+
+func interfaceGet(ctx context.Context, q queryer, id string) (domain.Interface, error) {
+	return scanInterface(q.QueryRowContext(ctx, `SELECT `+interfaceColumns+` FROM `+interfaceJoin+` WHERE i.id = $1`, id))
 }
 
 // InterfaceGetByNetwork returns the interface of the virtual machine vmID
