@@ -138,11 +138,12 @@ func serve(
 }
 
 // newService returns the service over st, with the metrics that count
-// its allocations and read its pools.
+// its allocations and st's write transactions and read its pools.
 func newService(log *slog.Logger, st *store.Store, flags serverFlags) (*service.Service, *metrics.Metrics) {
 	var svc *service.Service
 	m := metrics.New(log, func(ctx context.Context) ([]metrics.PoolUsage, error) { return poolUsage(ctx, svc) })
 	flags.service.OnAllocation = m.ObserveAllocation
+	st.ObserveTransactions(func(tx store.TxStats) { m.ObserveTransaction(tx.Duration, tx.Attempts, tx.Failed) })
 	svc = service.New(st, log, flags.service)
 	return svc, m
 }

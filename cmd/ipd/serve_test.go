@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,8 +84,8 @@ func TestHealthChecks(t *testing.T) {
 }
 
 // TestMetrics allocates the small pool dry and finds it all in /metrics:
-// the allocations by result, the requests by route and status, and the
-// pool's used and free addresses.
+// the allocations by result, the requests by route and status, the write
+// transactions by result, and the pool's used and free addresses.
 func TestMetrics(t *testing.T) {
 	t.Parallel()
 	server, st, token := testServer(t)
@@ -118,7 +119,30 @@ func TestMetrics(t *testing.T) {
 		`ipd_http_request_duration_seconds_count{method="POST",` + route + `} 3`,
 		`ipd_pool_addresses_used{network="small",pool="10.0.0.0/30"} 2`,
 		`ipd_pool_addresses_free{network="small",pool="10.0.0.0/30"} 0`,
+		`ipd_db_transaction_retries_total `,
 	} {
 		require.Contains(t, body, want)
 	}
+
+	// Each allocation and each request's rate-limit count commits a write
+	// transaction, and the exhausted allocation rolls one back.
+	for result, atLeast := range map[string]float64{"committed": 2, "failed": 1} {
+		count := sample(t, body, `ipd_db_transaction_duration_seconds_count{result="`+result+`"}`)
+		require.GreaterOrEqual(t, count, atLeast, result)
+	}
+}
+
+// sample returns the value of the series named, labels and all, in a
+// scrape body.
+func sample(t *testing.T, body, series string) float64 {
+	t.Helper()
+	for line := range strings.Lines(body) {
+		if value, ok := strings.CutPrefix(strings.TrimSpace(line), series+" "); ok {
+			f, err := strconv.ParseFloat(value, 64)
+			require.NoError(t, err, line)
+			return f
+		}
+	}
+	require.Fail(t, "series missing from the scrape", series)
+	return 0
 }

@@ -1,7 +1,7 @@
 // Package metrics keeps ipd's Prometheus metrics on a registry of its own:
-// requests by route and status, allocations by version and result, and
-// each pool's used and free addresses, read from the store whenever they
-// are scraped.
+// requests by route and status, allocations by version and result, write
+// transactions by result and their retries, and each pool's used and free
+// addresses, read from the store whenever they are scraped.
 package metrics
 
 import (
@@ -28,6 +28,8 @@ type Metrics struct {
 	requests    *prometheus.CounterVec
 	durations   *prometheus.HistogramVec
 	allocations *prometheus.CounterVec
+	txDurations *prometheus.HistogramVec
+	txRetries   prometheus.Counter
 }
 
 // New returns ipd's metrics, reading pool usage with pools at each
@@ -49,8 +51,19 @@ func New(log *slog.Logger, pools func(ctx context.Context) ([]PoolUsage, error))
 			Name: "ipd_allocations_total",
 			Help: "Attempts to take a new address, by IP version and result (allocated, exhausted, failed).",
 		}, []string{"version", "result"}),
+		txDurations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "ipd_db_transaction_duration_seconds",
+			Help: "Time a database write transaction took, waiting for the writer lock and retries included, " +
+				"by result (committed, or failed: rolled back on any error, an exhausted pool included).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}, []string{"result"}),
+		txRetries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ipd_db_transaction_retries_total",
+			Help: "Extra attempts of database write transactions, each a rerun after a transient conflict " +
+				"(a busy SQLite database, a PostgreSQL serialization failure or deadlock).",
+		}),
 	}
-	m.registry.MustRegister(m.requests, m.durations, m.allocations,
+	m.registry.MustRegister(m.requests, m.durations, m.allocations, m.txDurations, m.txRetries,
 		&poolCollector{log: log, read: pools},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -71,6 +84,19 @@ func (m *Metrics) ObserveRequest(route, method string, status int, elapsed time.
 // ObserveAllocation counts one attempt to take a new address.
 func (m *Metrics) ObserveAllocation(version, result string) {
 	m.allocations.WithLabelValues(version, result).Inc()
+}
+
+// ObserveTransaction counts one database write transaction that ran
+// attempts times in all and took elapsed, and whether it failed.
+func (m *Metrics) ObserveTransaction(elapsed time.Duration, attempts int, failed bool) {
+	result := "committed"
+	if failed {
+		result = "failed"
+	}
+	m.txDurations.WithLabelValues(result).Observe(elapsed.Seconds())
+	if attempts > 1 {
+		m.txRetries.Add(float64(attempts - 1))
+	}
 }
 
 var (

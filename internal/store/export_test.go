@@ -93,3 +93,17 @@ func (s *Store) CreateScratchTable(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `CREATE TABLE bench_rows (id TEXT PRIMARY KEY)`)
 	return err
 }
+
+// WriteFailing runs one write transaction whose attempts return errs in
+// turn and, once errs run out, commit having done nothing, so that a test
+// can meet the engine's conflicts on demand.
+func (s *Store) WriteFailing(ctx context.Context, errs ...error) error {
+	attempt := 0
+	return s.write(ctx, func(tx *sql.Tx) error {
+		attempt++
+		if attempt <= len(errs) {
+			return errs[attempt-1]
+		}
+		return nil
+	})
+}

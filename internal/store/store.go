@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,9 @@ type Store struct {
 	db      *sql.DB
 	dialect *dialect
 	now     func() time.Time
+
+	// observer, when set, is told of every write transaction.
+	observer atomic.Pointer[func(TxStats)]
 }
 
 // Open connects to the database named by url and applies any pending
@@ -62,21 +66,60 @@ func (s *Store) Ping(ctx context.Context) error {
 // serialization failure or deadlock).
 const maxTxAttempts = 5
 
+// TxStats describes one write transaction once it has ended.
+type TxStats struct {
+	// Duration runs from asking for the transaction to its end: the wait
+	// for the SQLite writer lock and every attempt are included.
+	Duration time.Duration
+
+	// Attempts counts the times the transaction ran; above 1 it was
+	// retried after a transient conflict.
+	Attempts int
+
+	// Failed reports whether the transaction ended without committing:
+	// the work returned an error (a domain one, such as an exhausted pool,
+	// included), the engine reported a lasting error, the retries ran out
+	// or the context ended.
+	Failed bool
+}
+
+// ObserveTransactions makes the store call fn with the stats of every
+// write transaction, after the transaction ended and released the writer
+// lock; a nil fn stops the calls. fn is called from many goroutines at
+// once and must not block. ObserveTransactions may be called at any time;
+// transactions that already began may still report to the previous fn.
+func (s *Store) ObserveTransactions(fn func(TxStats)) {
+	if fn == nil {
+		s.observer.Store(nil)
+		return
+	}
+	s.observer.Store(&fn)
+}
+
 // write runs fn in a write transaction and commits it, retrying the whole
 // transaction when the engine reports a transient conflict. fn must do
 // nothing but database work, since it may run more than once.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now()
+	attempts, err := s.writeRetrying(ctx, fn)
+	if observe := s.observer.Load(); observe != nil {
+		(*observe)(TxStats{Duration: time.Since(start), Attempts: attempts, Failed: err != nil})
+	}
+	return err
+}
+
+// writeRetrying runs fn as write does, holding the writer lock, and
+// returns how many attempts it took.
+func (s *Store) writeRetrying(ctx context.Context, fn func(tx *sql.Tx) error) (int, error) {
 	unlock := s.dialect.lockWriter()
 	defer unlock()
 
-	var err error
-	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
-		err = s.writeOnce(ctx, fn)
-		if err == nil || !s.dialect.isTransient(err) || ctx.Err() != nil {
-			return err
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, fn)
+		if err == nil || !s.dialect.isTransient(err) || ctx.Err() != nil || attempt == maxTxAttempts {
+			return attempt, err
 		}
 	}
-	return err
 }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
