@@ -7,6 +7,7 @@
 //	ipd serve [--listen ADDR] [--database PATH|URL]
 //	ipd apply --file FILE [--database PATH|URL]
 //	ipd token --organization SUB_DOMAIN --scopes SCOPE,... [--database PATH|URL]
+//	ipd admin-token create|list|delete [--name NAME] [--id ID] [--database PATH|URL]
 //	ipd pools [--database PATH|URL]
 //	ipd demo  [--listen ADDR] [--database PATH|URL]
 //	ipd bench --token TOKEN --interface VMNET [--url URL,...] [--clients N] [--requests N] [--churn]
@@ -33,16 +34,17 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve": {"serve the API", serveCommand},
-	"apply": {"create what an inventory file lists and the database lacks", applyCommand},
-	"token": {"create an API token for an organization", tokenCommand},
-	"pools": {"print each pool's size, used and free addresses, and utilization", poolsCommand},
-	"demo":  {"load the demo inventory into a fresh database, print a token and serve", demoCommand},
-	"bench": {"drive running ipd servers with concurrent allocate_new_ip calls", benchCommand},
+	"serve":       {"serve the API", serveCommand},
+	"apply":       {"create what an inventory file lists and the database lacks", applyCommand},
+	"token":       {"create an API token for an organization", tokenCommand},
+	"admin-token": {"create, list or delete operator tokens for the operator API", adminTokenCommand},
+	"pools":       {"print each pool's size, used and free addresses, and utilization", poolsCommand},
+	"demo":        {"load the demo inventory into a fresh database, print a token and serve", demoCommand},
+	"bench":       {"drive running ipd servers with concurrent allocate_new_ip calls", benchCommand},
 }
 
 // commandOrder is the order usage lists the commands in.
-var commandOrder = []string{"serve", "apply", "token", "pools", "demo", "bench"}
+var commandOrder = []string{"serve", "apply", "token", "admin-token", "pools", "demo", "bench"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: ipd COMMAND [flags]\n\nCommands:")
 	for _, name := range commandOrder {
-		fmt.Fprintf(w, "  %-8s %s\n", name, commands[name].summary)
+		fmt.Fprintf(w, "  %-12s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w, "\nRun \"ipd COMMAND --help\" for a command's flags.")
 }

@@ -15,7 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipd/ipd/internal/admin"
 	"github.com/ipd/ipd/internal/api"
+	"github.com/ipd/ipd/internal/clientaddr"
 	"github.com/ipd/ipd/internal/ipam"
 	"github.com/ipd/ipd/internal/metrics"
 	"github.com/ipd/ipd/internal/service"
@@ -164,18 +166,25 @@ func poolUsage(ctx context.Context, svc *service.Service) ([]metrics.PoolUsage, 
 	return out, nil
 }
 
-// newMux routes the API below its prefix, the metrics, and the health
-// checks a load balancer or orchestrator polls; every other path is not ipd's. The API
-// sees each path as it came, with no cleaning and no redirect, so that
-// an odd one gets the API's own error envelope.
+// newMux routes the customer API and the operator API below their
+// prefixes, the metrics, and the health checks a load balancer or
+// orchestrator polls; every other path is not ipd's. The customer API sees
+// each path as it came, with no cleaning and no redirect, so that an odd
+// one gets the API's own error envelope.
 func newMux(log *slog.Logger, svc *service.Service, config api.Config, m *metrics.Metrics) http.Handler {
 	config.OnRequest = m.ObserveRequest
 	apiHandler := api.New(svc, log, config)
+	adminHandler := admin.New(svc, log, admin.Config{
+		Clients:   clientaddr.Resolver{TrustedProxies: config.TrustedProxies},
+		OnRequest: m.ObserveRequest,
+	})
 	metricsHandler := m.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == api.Prefix || strings.HasPrefix(r.URL.Path, api.Prefix+"/"):
+		case below(r.URL.Path, api.Prefix):
 			apiHandler.ServeHTTP(w, r)
+		case below(r.URL.Path, admin.Prefix):
+			adminHandler.ServeHTTP(w, r)
 		case r.URL.Path == "/healthz":
 			fmt.Fprintln(w, "ok")
 		case r.URL.Path == "/readyz":
@@ -186,6 +195,11 @@ func newMux(log *slog.Logger, svc *service.Service, config api.Config, m *metric
 			http.NotFound(w, r)
 		}
 	})
+}
+
+// below reports whether path is prefix or a path under it.
+func below(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
 // ready answers 200 when the service can serve, and 503 with the reason

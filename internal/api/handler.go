@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ipd/ipd/internal/clientaddr"
 	"github.com/ipd/ipd/internal/service"
 )
 
@@ -148,43 +149,7 @@ func (h *Handler) authenticate(r *http.Request) (service.Caller, error) {
 	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return service.Caller{}, errMissingAPIToken()
 	}
-	return h.svc.Authenticate(r.Context(), secret, h.clientAddr(r))
-}
-
-// clientAddr returns the address a request comes from: its TCP peer, or,
-// when the peer is a trusted proxy, the right-most address of
-// X-Forwarded-For that is not one. A peer that is not a trusted proxy
-// cannot make itself look like another client.
-func (h *Handler) clientAddr(r *http.Request) netip.Addr {
-	peer, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Addr{}
-	}
-	client := peer.Addr().Unmap()
-	if !h.trusted(client) {
-		return client
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			return client
-		}
-		client = hop.Unmap()
-		if !h.trusted(client) {
-			return client
-		}
-	}
-	return client
-}
-
-func (h *Handler) trusted(a netip.Addr) bool {
-	for _, p := range h.config.TrustedProxies {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
+	return h.svc.Authenticate(r.Context(), secret, clientaddr.Resolver{TrustedProxies: h.config.TrustedProxies}.Of(r))
 }
 
 // setRateLimitHeaders tells the caller where its token stands against

@@ -53,22 +53,12 @@ func HashSecret(secret string) []byte {
 // when the token may not be used from client, and a RateLimitError when
 // client has failed too often this minute.
 func (s *Service) Authenticate(ctx context.Context, secret string, client netip.Addr) (Caller, error) {
-	failures := "auth-failures:" + client.String()
-	failed, err := s.store.RateLimitHits(ctx, failures, s.now())
-	if err != nil {
-		return Caller{}, fmt.Errorf("authenticate: %w", err)
-	}
-	if failed >= s.config.AuthFailuresPerMinute {
-		return Caller{}, &RateLimitError{Limit: RateLimit{Permitted: s.config.AuthFailuresPerMinute}}
-	}
-
-	c, err := s.authenticate(ctx, secret)
-	if errors.Is(err, ErrInvalidToken) {
-		if _, countErr := s.store.RateLimitHit(ctx, failures, s.now()); countErr != nil {
-			return Caller{}, fmt.Errorf("authenticate: %w", countErr)
-		}
-		return Caller{}, err
-	}
+	var c Caller
+	err := s.limitFailures(ctx, client, func() error {
+		var err error
+		c, err = s.authenticate(ctx, secret)
+		return err
+	})
 	if err != nil {
 		return Caller{}, err
 	}
@@ -76,6 +66,28 @@ func (s *Service) Authenticate(ctx context.Context, secret string, client netip.
 		return Caller{}, &UnauthorizedNetworkError{Client: client}
 	}
 	return c, nil
+}
+
+// limitFailures runs check, an authentication, unless client has failed
+// too often this minute, and counts it against client when it returns
+// ErrInvalidToken. Every replica counts in the same database rows.
+func (s *Service) limitFailures(ctx context.Context, client netip.Addr, check func() error) error {
+	failures := "auth-failures:" + client.String()
+	failed, err := s.store.RateLimitHits(ctx, failures, s.now())
+	if err != nil {
+		return fmt.Errorf("authenticate: %w", err)
+	}
+	if failed >= s.config.AuthFailuresPerMinute {
+		return &RateLimitError{Limit: RateLimit{Permitted: s.config.AuthFailuresPerMinute}}
+	}
+
+	err = check()
+	if errors.Is(err, ErrInvalidToken) {
+		if _, countErr := s.store.RateLimitHit(ctx, failures, s.now()); countErr != nil {
+			return fmt.Errorf("authenticate: %w", countErr)
+		}
+	}
+	return err
 }
 
 // authenticate returns the caller a secret identifies, or ErrInvalidToken.
@@ -198,7 +210,14 @@ type APITokenProperties struct {
 	// ExpiresAt is when the token stops working; a pointer to the zero
 	// Time means never.
 	ExpiresAt *time.Time
+
+	// RateLimit is the requests a minute the token may make, 1 to
+	// maxRateLimit. Only an operator sets it; the customer API ignores it.
+	RateLimit *int
 }
+
+// maxRateLimit bounds a token's requests a minute.
+const maxRateLimit = 1_000_000
 
 // OrganizationAPITokens returns a page of the tokens of the organization
 // whose key ("id" or "sub_domain") equals value, and how many it has.
@@ -224,6 +243,24 @@ func (s *Service) CreateOrganizationAPIToken(
 	if err != nil {
 		return domain.APIToken{}, "", err
 	}
+	p.RateLimit = nil
+	return s.createAPIToken(ctx, org.ID, p)
+}
+
+// OperatorCreateAPIToken creates a token in any organization, with any
+// rate limit, for an operator.
+func (s *Service) OperatorCreateAPIToken(
+	ctx context.Context, orgID string, p APITokenProperties,
+) (domain.APIToken, string, error) {
+	if _, err := s.getOrganization(ctx, orgID); err != nil {
+		return domain.APIToken{}, "", err
+	}
+	return s.createAPIToken(ctx, orgID, p)
+}
+
+func (s *Service) createAPIToken(
+	ctx context.Context, orgID string, p APITokenProperties,
+) (domain.APIToken, string, error) {
 	if p.Name == nil {
 		p.Name = new("")
 	}
@@ -232,7 +269,7 @@ func (s *Service) CreateOrganizationAPIToken(
 		return domain.APIToken{}, "", err
 	}
 
-	t := domain.APIToken{OrganizationID: org.ID, RateLimit: DefaultRateLimit}
+	t := domain.APIToken{OrganizationID: orgID, RateLimit: DefaultRateLimit}
 	applyAPITokenChange(&t, change)
 	created, secret, err := s.CreateAPIToken(ctx, t)
 	if err != nil {
@@ -240,7 +277,7 @@ func (s *Service) CreateOrganizationAPIToken(
 	}
 
 	s.log.InfoContext(ctx, "API token created",
-		slog.String("api_token_id", created.ID), slog.String("organization_id", org.ID))
+		slog.String("api_token_id", created.ID), slog.String("organization_id", orgID))
 	return created, secret, nil
 }
 
@@ -253,6 +290,17 @@ func (s *Service) UpdateAPIToken(
 	if _, err := s.apiToken(ctx, c, id); err != nil {
 		return domain.APIToken{}, err
 	}
+	p.RateLimit = nil
+	return s.updateAPIToken(ctx, id, p)
+}
+
+// OperatorUpdateAPIToken changes the fields of any token that p gives,
+// its rate limit included, for an operator.
+func (s *Service) OperatorUpdateAPIToken(ctx context.Context, id string, p APITokenProperties) (domain.APIToken, error) {
+	return s.updateAPIToken(ctx, id, p)
+}
+
+func (s *Service) updateAPIToken(ctx context.Context, id string, p APITokenProperties) (domain.APIToken, error) {
 	change, err := s.checkAPITokenProperties(p)
 	if err != nil {
 		return domain.APIToken{}, err
@@ -265,6 +313,22 @@ func (s *Service) UpdateAPIToken(
 
 	s.log.InfoContext(ctx, "API token updated", slog.String("api_token_id", t.ID))
 	return t, nil
+}
+
+// OperatorAPIToken returns any organization's token, for an operator.
+func (s *Service) OperatorAPIToken(ctx context.Context, id string) (domain.APIToken, error) {
+	t, err := s.store.APITokenGet(ctx, id)
+	return t, notFound(err, "api_token")
+}
+
+// OperatorAPITokens returns a page of any organization's tokens.
+func (s *Service) OperatorAPITokens(ctx context.Context, orgID string, page domain.Page) ([]domain.APIToken, int, error) {
+	return s.store.APITokenList(ctx, orgID, page)
+}
+
+// OperatorDeleteAPIToken deletes any organization's token.
+func (s *Service) OperatorDeleteAPIToken(ctx context.Context, id string) error {
+	return notFound(s.store.APITokenDelete(ctx, id), "api_token")
 }
 
 // DeleteAPIToken deletes the caller's organization's token, which stops
@@ -317,8 +381,11 @@ func (s *Service) apiToken(ctx context.Context, c Caller, id string) (domain.API
 // change, with the authorized addresses parsed into prefixes. It reports
 // every problem at once in a domain.ValidationError.
 func (s *Service) checkAPITokenProperties(p APITokenProperties) (store.APITokenUpdateParams, error) {
-	change := store.APITokenUpdateParams{Name: p.Name, Scopes: p.Scopes, ExpiresAt: p.ExpiresAt}
+	change := store.APITokenUpdateParams{Name: p.Name, Scopes: p.Scopes, ExpiresAt: p.ExpiresAt, RateLimit: p.RateLimit}
 	var problems []string
+	if p.RateLimit != nil && (*p.RateLimit < 1 || *p.RateLimit > maxRateLimit) {
+		problems = append(problems, fmt.Sprintf("Rate limit must be between 1 and %d", maxRateLimit))
+	}
 	if p.Name != nil {
 		problems = append(problems, textProblems("Name", *p.Name, true)...)
 	}
@@ -400,5 +467,8 @@ func applyAPITokenChange(t *domain.APIToken, change store.APITokenUpdateParams) 
 	}
 	if change.ExpiresAt != nil {
 		t.ExpiresAt = *change.ExpiresAt
+	}
+	if change.RateLimit != nil {
+		t.RateLimit = *change.RateLimit
 	}
 }

@@ -1,0 +1,484 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"regexp"
+
+	"github.com/ipd/ipd/internal/domain"
+	"github.com/ipd/ipd/internal/ipam"
+)
+
+// The registry is what operators keep: countries, data centers, networks
+// and their pools, organizations, virtual machines and interfaces. Each
+// kind has a spec, the fields an operator sets; on create the required
+// ones must be given, and on update a nil field keeps its value. A field
+// that names its parent (a data center's country_id, say) is set on
+// create only. Every refusal comes back as one domain.ValidationError
+// listing each problem, and every change is recorded in the audit log
+// with the actor of the context (see domain.WithActor).
+
+// CountrySpec is what an operator sets of a country.
+type CountrySpec struct {
+	Name     *string `json:"name"`
+	ISOCode2 *string `json:"iso_code2"`
+	ISOCode3 *string `json:"iso_code3"`
+	TimeZone *string `json:"time_zone"`
+	EU       *bool   `json:"eu"`
+}
+
+func (s *Service) applyCountry(_ context.Context, spec CountrySpec, c *domain.Country, creating bool) []string {
+	var p problems
+	p.text("name", spec.Name, &c.Name, creating)
+	p.pattern("iso_code2", spec.ISOCode2, &c.ISOCode2, creating, isoCode2, "two capital letters")
+	p.pattern("iso_code3", spec.ISOCode3, &c.ISOCode3, creating, isoCode3, "three capital letters")
+	p.text("time_zone", spec.TimeZone, &c.TimeZone, creating)
+	set(spec.EU, &c.EU)
+	return p
+}
+
+// CreateCountry registers a country.
+func (s *Service) CreateCountry(ctx context.Context, spec CountrySpec) (domain.Country, error) {
+	return create(ctx, spec, s.applyCountry, s.store.CountryCreate)
+}
+
+// UpdateCountry changes the fields of the country id that spec gives.
+func (s *Service) UpdateCountry(ctx context.Context, id string, spec CountrySpec) (domain.Country, error) {
+	return update(ctx, id, spec, s.getCountry, s.applyCountry, s.store.CountryUpdate)
+}
+
+func (s *Service) getCountry(ctx context.Context, id string) (domain.Country, error) {
+	c, err := s.store.CountryGetBy(ctx, "id", id)
+	return c, notFound(err, "country")
+}
+
+// DataCenterSpec is what an operator sets of a data center.
+type DataCenterSpec struct {
+	Name      *string `json:"name"`
+	Permalink *string `json:"permalink"`
+	CountryID *string `json:"country_id"`
+}
+
+func (s *Service) applyDataCenter(ctx context.Context, spec DataCenterSpec, dc *domain.DataCenter, creating bool) []string {
+	var p problems
+	p.text("name", spec.Name, &dc.Name, creating)
+	p.pattern("permalink", spec.Permalink, &dc.Permalink, creating, slug, slugRule)
+	if spec.CountryID != nil || creating {
+		parent(ctx, &p, "country_id", spec.CountryID, &dc.Country, s.getCountry)
+	}
+	return p
+}
+
+// CreateDataCenter registers a data center in a country.
+func (s *Service) CreateDataCenter(ctx context.Context, spec DataCenterSpec) (domain.DataCenter, error) {
+	return create(ctx, spec, s.applyDataCenter, s.store.DataCenterCreate)
+}
+
+// UpdateDataCenter changes the fields of the data center id that spec
+// gives; it may move to another country.
+func (s *Service) UpdateDataCenter(ctx context.Context, id string, spec DataCenterSpec) (domain.DataCenter, error) {
+	return update(ctx, id, spec, s.getDataCenter, s.applyDataCenter, s.store.DataCenterUpdate)
+}
+
+func (s *Service) getDataCenter(ctx context.Context, id string) (domain.DataCenter, error) {
+	dc, err := s.store.DataCenterGetBy(ctx, "id", id)
+	return dc, notFound(err, "data_center")
+}
+
+// NetworkSpec is what an operator sets of a network.
+type NetworkSpec struct {
+	Name         *string `json:"name"`
+	Permalink    *string `json:"permalink"`
+	DataCenterID *string `json:"data_center_id"`
+	Default      *bool   `json:"default"`
+}
+
+func (s *Service) applyNetwork(ctx context.Context, spec NetworkSpec, n *domain.Network, creating bool) []string {
+	var p problems
+	p.text("name", spec.Name, &n.Name, creating)
+	p.pattern("permalink", spec.Permalink, &n.Permalink, creating, slug, slugRule)
+	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &n.DataCenter, s.getDataCenter)
+	set(spec.Default, &n.Default)
+	return p
+}
+
+// CreateNetwork registers a network in a data center.
+func (s *Service) CreateNetwork(ctx context.Context, spec NetworkSpec) (domain.Network, error) {
+	return create(ctx, spec, s.applyNetwork, s.store.NetworkCreate)
+}
+
+// UpdateNetwork changes the fields of the network id that spec gives.
+func (s *Service) UpdateNetwork(ctx context.Context, id string, spec NetworkSpec) (domain.Network, error) {
+	return update(ctx, id, spec, s.getNetwork, s.applyNetwork, s.store.NetworkUpdate)
+}
+
+func (s *Service) getNetwork(ctx context.Context, id string) (domain.Network, error) {
+	n, err := s.store.NetworkGetBy(ctx, "id", id)
+	return n, notFound(err, "network")
+}
+
+// PoolSpec is what an operator sets of a pool. Ranges and Reserved hold
+// "A", "A-B" or "A/N"; an empty Gateway means the subnet has none.
+type PoolSpec struct {
+	NetworkID *string   `json:"network_id"`
+	Prefix    *string   `json:"prefix"`
+	Gateway   *string   `json:"gateway"`
+	Ranges    *[]string `json:"ranges"`
+	Reserved  *[]string `json:"reserved"`
+	Strategy  *string   `json:"strategy"`
+	Reuse     *string   `json:"reuse"`
+	Position  *int      `json:"position"`
+}
+
+func (s *Service) applyPool(ctx context.Context, spec PoolSpec, pool *domain.Pool, creating bool) []string {
+	var p problems
+	var network domain.Network
+	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &network, s.getNetwork)
+	if creating {
+		pool.NetworkID = network.ID
+	}
+	parse(&p, "prefix", spec.Prefix, &pool.Prefix, creating, ipam.ParsePrefix)
+	if spec.Gateway != nil {
+		pool.Gateway = netip.Addr{}
+		if *spec.Gateway != "" {
+			parse(&p, "gateway", spec.Gateway, &pool.Gateway, false, ipam.ParseAddr)
+		}
+	}
+	p.ranges("ranges", spec.Ranges, &pool.Ranges)
+	p.ranges("reserved", spec.Reserved, &pool.Reserved)
+	if creating {
+		pool.Strategy, pool.Reuse = ipam.Lowest, ipam.FreshFirst
+	}
+	parse(&p, "strategy", spec.Strategy, &pool.Strategy, false, ipam.ParseStrategy)
+	parse(&p, "reuse", spec.Reuse, &pool.Reuse, false, ipam.ParseReuse)
+	set(spec.Position, &pool.Position)
+	return p
+}
+
+// CreatePool adds a pool to a network. A pool that overlaps another of its
+// network, or whose gateway, ranges or reserved addresses fall outside its
+// prefix, is refused.
+func (s *Service) CreatePool(ctx context.Context, spec PoolSpec) (domain.Pool, error) {
+	return create(ctx, spec, s.applyPool, s.store.PoolCreate)
+}
+
+// UpdatePool changes the fields of the pool id that spec gives. Besides
+// CreatePool's refusals, a change that would exclude an address the pool
+// has handed out is refused with a domain.ConflictError naming it.
+func (s *Service) UpdatePool(ctx context.Context, id string, spec PoolSpec) (domain.Pool, error) {
+	return update(ctx, id, spec, s.getPool, s.applyPool, s.store.PoolUpdate)
+}
+
+func (s *Service) getPool(ctx context.Context, id string) (domain.Pool, error) {
+	p, err := s.store.PoolGet(ctx, id)
+	return p, notFound(err, "pool")
+}
+
+// OrganizationSpec is what an operator sets of an organization. An empty
+// infrastructure domain on create means "<sub_domain>.katapult.cloud".
+type OrganizationSpec struct {
+	Name                 *string `json:"name"`
+	SubDomain            *string `json:"sub_domain"`
+	InfrastructureDomain *string `json:"infrastructure_domain"`
+}
+
+func (s *Service) applyOrganization(_ context.Context, spec OrganizationSpec, o *domain.Organization, creating bool) []string {
+	var p problems
+	p.text("name", spec.Name, &o.Name, creating)
+	p.pattern("sub_domain", spec.SubDomain, &o.SubDomain, creating, slug, slugRule)
+	p.hostname("infrastructure_domain", spec.InfrastructureDomain, &o.InfrastructureDomain)
+	if creating && o.InfrastructureDomain == "" {
+		o.InfrastructureDomain = o.SubDomain + ".katapult.cloud"
+	}
+	return p
+}
+
+// CreateOrganization registers a customer organization.
+func (s *Service) CreateOrganization(ctx context.Context, spec OrganizationSpec) (domain.Organization, error) {
+	return create(ctx, spec, s.applyOrganization, s.store.OrganizationCreate)
+}
+
+// UpdateOrganization changes the fields of the organization id that spec
+// gives.
+func (s *Service) UpdateOrganization(ctx context.Context, id string, spec OrganizationSpec) (domain.Organization, error) {
+	return update(ctx, id, spec, s.getOrganization, s.applyOrganization, s.store.OrganizationUpdate)
+}
+
+func (s *Service) getOrganization(ctx context.Context, id string) (domain.Organization, error) {
+	o, err := s.store.OrganizationGetBy(ctx, "id", id)
+	return o, notFound(err, "organization")
+}
+
+// VirtualMachineSpec is what an operator sets of a virtual machine.
+type VirtualMachineSpec struct {
+	OrganizationID *string `json:"organization_id"`
+	DataCenterID   *string `json:"data_center_id"`
+	Name           *string `json:"name"`
+	Hostname       *string `json:"hostname"`
+}
+
+func (s *Service) applyVirtualMachine(
+	ctx context.Context, spec VirtualMachineSpec, vm *domain.VirtualMachine, creating bool,
+) []string {
+	var p problems
+	var org domain.Organization
+	createOnly(ctx, &p, creating, "organization_id", spec.OrganizationID, &org, s.getOrganization)
+	if creating {
+		vm.OrganizationID = org.ID
+	}
+	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &vm.DataCenter, s.getDataCenter)
+	p.text("name", spec.Name, &vm.Name, creating)
+	p.hostname("hostname", spec.Hostname, &vm.Hostname)
+	if creating && vm.Hostname == "" {
+		p = append(p, "hostname can't be blank")
+	}
+	return p
+}
+
+// CreateVirtualMachine registers a customer's virtual machine, as a
+// provisioning system does when it builds one.
+func (s *Service) CreateVirtualMachine(ctx context.Context, spec VirtualMachineSpec) (domain.VirtualMachine, error) {
+	return create(ctx, spec, s.applyVirtualMachine, s.store.VirtualMachineCreate)
+}
+
+// UpdateVirtualMachine changes the name or hostname of the virtual
+// machine id.
+func (s *Service) UpdateVirtualMachine(
+	ctx context.Context, id string, spec VirtualMachineSpec,
+) (domain.VirtualMachine, error) {
+	return update(ctx, id, spec, s.getVirtualMachine, s.applyVirtualMachine, s.store.VirtualMachineUpdate)
+}
+
+func (s *Service) getVirtualMachine(ctx context.Context, id string) (domain.VirtualMachine, error) {
+	vm, err := s.store.VirtualMachineGetBy(ctx, "id", id)
+	return vm, notFound(err, "virtual_machine")
+}
+
+// InterfaceSpec is what an operator sets of a network interface. An
+// empty MAC address on create is made up, starting 3a: as production's
+// do; the state defaults to "attached".
+type InterfaceSpec struct {
+	VirtualMachineID *string `json:"virtual_machine_id"`
+	NetworkID        *string `json:"network_id"`
+	MACAddress       *string `json:"mac_address"`
+	State            *string `json:"state"`
+}
+
+func (s *Service) applyInterface(ctx context.Context, spec InterfaceSpec, i *domain.Interface, creating bool) []string {
+	var p problems
+	createOnly(ctx, &p, creating, "virtual_machine_id", spec.VirtualMachineID, &i.VirtualMachine, s.getVirtualMachine)
+	i.VirtualMachineID = i.VirtualMachine.ID
+	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &i.Network, s.getNetwork)
+	if creating && p.ok() && i.Network.DataCenter.ID != i.VirtualMachine.DataCenter.ID {
+		p = append(p, fmt.Sprintf("network %s is in data center %s, not the virtual machine's %s",
+			i.Network.ID, i.Network.DataCenter.Permalink, i.VirtualMachine.DataCenter.Permalink))
+	}
+	parse(&p, "mac_address", spec.MACAddress, &i.MACAddress, false, parseMAC)
+	if creating && i.MACAddress == "" {
+		i.MACAddress = randomMAC()
+	}
+	parse(&p, "state", spec.State, &i.State, false, parseInterfaceState)
+	if creating && i.State == "" {
+		i.State = "attached"
+	}
+	return p
+}
+
+// CreateInterface registers a network interface of a virtual machine on a
+// network of the machine's data center.
+func (s *Service) CreateInterface(ctx context.Context, spec InterfaceSpec) (domain.Interface, error) {
+	return create(ctx, spec, s.applyInterface, s.store.InterfaceCreate)
+}
+
+// UpdateInterface changes the MAC address or state of the interface id.
+func (s *Service) UpdateInterface(ctx context.Context, id string, spec InterfaceSpec) (domain.Interface, error) {
+	return update(ctx, id, spec, s.getInterface, s.applyInterface, s.store.InterfaceUpdate)
+}
+
+func (s *Service) getInterface(ctx context.Context, id string) (domain.Interface, error) {
+	i, err := s.store.InterfaceGet(ctx, id)
+	return i, notFound(err, "interface")
+}
+
+// create builds a new object from spec with apply and stores it with
+// store, or returns the problems apply found.
+func create[Spec, T any](
+	ctx context.Context, spec Spec,
+	apply func(context.Context, Spec, *T, bool) []string,
+	store func(context.Context, T) (T, error),
+) (T, error) {
+	var obj T
+	if problems := apply(ctx, spec, &obj, true); len(problems) > 0 {
+		var zero T
+		return zero, &domain.ValidationError{Messages: problems}
+	}
+	return store(ctx, obj)
+}
+
+// update reads the object id with get, changes it as spec says with apply
+// and stores it with store.
+func update[Spec, T any](
+	ctx context.Context, id string, spec Spec,
+	get func(context.Context, string) (T, error),
+	apply func(context.Context, Spec, *T, bool) []string,
+	store func(context.Context, T) (T, error),
+) (T, error) {
+	obj, err := get(ctx, id)
+	if err != nil {
+		return obj, err
+	}
+	if problems := apply(ctx, spec, &obj, false); len(problems) > 0 {
+		var zero T
+		return zero, &domain.ValidationError{Messages: problems}
+	}
+	return store(ctx, obj)
+}
+
+// problems collects what is wrong with a spec, one message a field.
+type problems []string
+
+func (p problems) ok() bool {
+	return len(p) == 0
+}
+
+// text sets *dst to *value after checking its length; a required field
+// must be given and not blank.
+func (p *problems) text(field string, value, dst *string, required bool) {
+	if value == nil {
+		if required {
+			*p = append(*p, field+" can't be blank")
+		}
+		return
+	}
+	*p = append(*p, textProblems(field, *value, required)...)
+	*dst = *value
+}
+
+// pattern is text for a field whose value must match re, described by
+// rule.
+func (p *problems) pattern(field string, value, dst *string, required bool, re *regexp.Regexp, rule string) {
+	before := len(*p)
+	p.text(field, value, dst, required)
+	if len(*p) == before && value != nil && !re.MatchString(*value) {
+		*p = append(*p, fmt.Sprintf("%s %q must be %s", field, *value, rule))
+	}
+}
+
+// hostname is text for a DNS name; empty is allowed, and left for the
+// caller to default or refuse.
+func (p *problems) hostname(field string, value, dst *string) {
+	if value == nil {
+		return
+	}
+	if *value != "" && !isHostname(*value) {
+		*p = append(*p, fmt.Sprintf("%s %q is not a valid host name", field, *value))
+		return
+	}
+	*dst = *value
+}
+
+// parse sets *dst to the parse of *value.
+func parse[T any](p *problems, field string, value *string, dst *T, required bool, fn func(string) (T, error)) {
+	if value == nil {
+		if required {
+			*p = append(*p, field+" can't be blank")
+		}
+		return
+	}
+	parsed, err := fn(*value)
+	if err != nil {
+		*p = append(*p, fmt.Sprintf("%s %q is not valid: %v", field, *value, err))
+		return
+	}
+	*dst = parsed
+}
+
+// ranges sets *dst to the ranges of items.
+func (p *problems) ranges(field string, items *[]string, dst *[]ipam.Range) {
+	if items == nil {
+		return
+	}
+	out := make([]ipam.Range, 0, len(*items))
+	for _, item := range *items {
+		r, err := ipam.ParseRange(item)
+		if err != nil {
+			*p = append(*p, fmt.Sprintf("%s entry %q is not an address, range or prefix", field, item))
+			continue
+		}
+		out = append(out, r)
+	}
+	*dst = out
+}
+
+// parent sets *dst to the object the ID *id names, which must exist.
+func parent[T any](ctx context.Context, p *problems, field string, id *string, dst *T,
+	get func(context.Context, string) (T, error)) {
+	if id == nil || *id == "" {
+		*p = append(*p, field+" can't be blank")
+		return
+	}
+	obj, err := get(ctx, *id)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		*p = append(*p, fmt.Sprintf("%s %s does not exist", field, *id))
+	case err != nil:
+		*p = append(*p, fmt.Sprintf("%s %s could not be read: %v", field, *id, err))
+	default:
+		*dst = obj
+	}
+}
+
+// createOnly is parent for a field that is set when the object is created
+// and never changed.
+func createOnly[T any](ctx context.Context, p *problems, creating bool, field string, id *string, dst *T,
+	get func(context.Context, string) (T, error)) {
+	switch {
+	case creating:
+		parent(ctx, p, field, id, dst, get)
+	case id != nil:
+		*p = append(*p, field+" cannot be changed")
+	}
+}
+
+func set[T any](value *T, dst *T) {
+	if value != nil {
+		*dst = *value
+	}
+}
+
+var (
+	isoCode2 = regexp.MustCompile(`^[A-Z]{2}$`)
+	isoCode3 = regexp.MustCompile(`^[A-Z]{3}$`)
+	slug     = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+)
+
+const slugRule = "lower-case letters, digits and inner hyphens, at most 63"
+
+// parseMAC returns an Ethernet address in canonical form.
+func parseMAC(s string) (string, error) {
+	mac, err := net.ParseMAC(s)
+	if err != nil || len(mac) != 6 {
+		return "", errors.New("not an Ethernet address")
+	}
+	return mac.String(), nil
+}
+
+// randomMAC returns a random locally administered Ethernet address
+// starting 3a:, as production's are.
+func randomMAC() string {
+	mac := make(net.HardwareAddr, 6)
+	rand.Read(mac)
+	mac[0] = 0x3a
+	return mac.String()
+}
+
+func parseInterfaceState(s string) (string, error) {
+	if s != "attached" && s != "detached" {
+		return "", errors.New(`want "attached" or "detached"`)
+	}
+	return s, nil
+}
