@@ -324,3 +324,18 @@ func TestAuditEntry(t *testing.T) {
 	assert.Equal(t, "Acme Ltd", entry["after"].(map[string]any)["name"])
 	assert.NotContains(t, res.raw, e.operator, "secrets never reach the log")
 }
+
+// TestSecretsNotStored checks that neither kind of secret, nor the random
+// part after its lookup key, is anywhere in the database, audit log
+// included.
+func TestSecretsNotStored(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, engine string) {
+		e := newEnv(t, engine)
+		p := e.register()
+		customer := e.customerToken(p.org)
+
+		dump := storetest.Dump(t, e.dbURL)
+		assert.NotContains(t, dump, strings.TrimPrefix(e.operator, "ipdop_")[16:])
+		assert.NotContains(t, dump, customer[16:])
+	})
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ipd/ipd/internal/clientaddr"
+	"github.com/ipd/ipd/internal/domain"
 	"github.com/ipd/ipd/internal/service"
 )
 
@@ -122,7 +123,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (string, error) 
 		return ep.path, apiErr
 	}
 
-	result, err := ep.handle(h, &call{ctx: r.Context(), caller: caller, args: args})
+	ctx := domain.WithActor(r.Context(), "api_token:"+caller.Token.ID)
+	result, err := ep.handle(h, &call{ctx: ctx, caller: caller, args: args})
 	if err != nil {
 		return ep.path, err
 	}

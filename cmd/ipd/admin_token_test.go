@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestAdminToken creates, lists and deletes an operator token the way an
+// operator would, on the database.
+func TestAdminToken(t *testing.T) {
+	t.Parallel()
+	database := filepath.Join(t.TempDir(), "ipd.db")
+	ctx := context.Background()
+	adminToken := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append(append([]string{"admin-token"}, args...), "--database", database), &out, io.Discard)
+		return out.String(), err
+	}
+
+	secret, err := adminToken("create", "--name", "provisioning")
+	require.NoError(t, err)
+	require.Regexp(t, `^ipdop_[A-Z2-7]{42}\n$`, secret)
+
+	listed, err := adminToken("list")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(listed), "\n")
+	require.Len(t, lines, 2)
+	fields := strings.Fields(lines[1])
+	require.Equal(t, "provisioning", fields[1])
+	require.NotContains(t, listed, strings.TrimSpace(secret)[6:], "the list never shows a secret")
+
+	_, err = adminToken("delete", "--id", fields[0])
+	require.NoError(t, err)
+	listed, err = adminToken("list")
+	require.NoError(t, err)
+	require.NotContains(t, listed, fields[0])
+
+	_, err = adminToken("delete", "--id", fields[0])
+	require.ErrorContains(t, err, "not found")
+	_, err = adminToken("create")
+	require.ErrorContains(t, err, "--name")
+	_, err = adminToken("rotate")
+	require.ErrorContains(t, err, "create, list or delete")
+}
