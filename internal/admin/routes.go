@@ -38,27 +38,29 @@ func addResource[T, Spec any](h *Handler, res resource[T, Spec]) {
 	})
 	if res.create != nil {
 		h.handle("POST "+base, func(r *http.Request) (result, error) {
-			var spec Spec
-			if err := decode(r, &spec); err != nil {
-				return result{}, err
-			}
-			obj, err := res.create(r.Context(), spec)
+			obj, err := withSpec(r, func(spec Spec) (T, error) { return res.create(r.Context(), spec) })
 			return result{http.StatusCreated, map[string]any{res.one: obj}}, err
 		})
 	}
 	if res.update != nil {
 		h.handle("PATCH "+base+"/{id}", func(r *http.Request) (result, error) {
-			var spec Spec
-			if err := decode(r, &spec); err != nil {
-				return result{}, err
-			}
-			obj, err := res.update(r.Context(), r.PathValue("id"), spec)
+			obj, err := withSpec(r, func(spec Spec) (T, error) { return res.update(r.Context(), r.PathValue("id"), spec) })
 			return result{http.StatusOK, map[string]any{res.one: obj}}, err
 		})
 	}
 	h.handle("DELETE "+base+"/{id}", func(r *http.Request) (result, error) {
 		return result{status: http.StatusNoContent}, res.remove(r.Context(), r.PathValue("id"))
 	})
+}
+
+// withSpec decodes r's body as a Spec and runs fn with it.
+func withSpec[Spec, T any](r *http.Request, fn func(Spec) (T, error)) (T, error) {
+	var spec Spec
+	if err := decode(r, &spec); err != nil {
+		var zero T
+		return zero, err
+	}
+	return fn(spec)
 }
 
 // routes lays out the operator API.

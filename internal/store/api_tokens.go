@@ -19,20 +19,13 @@ func (s *Store) APITokenCreate(
 	ctx context.Context, t domain.APIToken, lookup string, hash []byte,
 ) (domain.APIToken, error) {
 	id := newID(prefixAPIToken)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		t, err = recordCreate(ctx, s, tx, apiTokenKind, id, func() error {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO api_tokens (id, organization_id, name, secret_lookup, secret_hash, scopes,
-					authorized_networks, expires_at, rate_limit, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-				id, t.OrganizationID, t.Name, lookup, hash, joinList(t.Scopes), joinPrefixes(t.AuthorizedNetworks),
-				unixSeconds(t.ExpiresAt), t.RateLimit, unixSeconds(s.now()))
-			return err
-		})
-		return err
-	})
-	return t, translate(err, "create API token "+t.Name)
+	created, err := createRecorded(ctx, s, apiTokenKind, id, `
+		INSERT INTO api_tokens (id, organization_id, name, secret_lookup, secret_hash, scopes,
+		authorized_networks, expires_at, rate_limit, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		id, t.OrganizationID, t.Name, lookup, hash, joinList(t.Scopes), joinPrefixes(t.AuthorizedNetworks),
+		unixSeconds(t.ExpiresAt), t.RateLimit, unixSeconds(s.now()))
+	return created, translate(err, "create API token "+t.Name)
 }
 
 const apiTokenColumns = `t.id, t.organization_id, t.name, t.scopes, t.authorized_networks,
@@ -118,19 +111,12 @@ func (s *Store) APITokenUpdate(ctx context.Context, id string, p APITokenUpdateP
 		expires = new(unixSeconds(*p.ExpiresAt))
 	}
 
-	var t domain.APIToken
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		t, err = recordUpdate(ctx, s, tx, apiTokenKind, id, func(domain.APIToken) error {
-			return execFound(ctx, tx, `UPDATE api_tokens SET
-				name = COALESCE($2, name), scopes = COALESCE($3, scopes),
-				authorized_networks = COALESCE($4, authorized_networks), expires_at = COALESCE($5, expires_at),
-				rate_limit = COALESCE($6, rate_limit)
-				WHERE id = $1`, id, p.Name, scopes, networks, expires, p.RateLimit)
-		})
-		return err
-	})
-	return t, translate(err, "update API token "+id)
+	updated, err := updateRecorded(ctx, s, apiTokenKind, id, `UPDATE api_tokens SET
+		name = COALESCE($2, name), scopes = COALESCE($3, scopes),
+		authorized_networks = COALESCE($4, authorized_networks), expires_at = COALESCE($5, expires_at),
+		rate_limit = COALESCE($6, rate_limit)
+		WHERE id = $1`, id, p.Name, scopes, networks, expires, p.RateLimit)
+	return updated, translate(err, "update API token "+id)
 }
 
 // APITokenReplaceSecret gives the token a new secret's lookup key and

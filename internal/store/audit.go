@@ -16,6 +16,35 @@ type kind[T any] struct {
 	get  func(ctx context.Context, q queryer, id string) (T, error)
 }
 
+// createRecorded runs the INSERT query of the object id in a write
+// transaction and records its creation there.
+func createRecorded[T any](ctx context.Context, s *Store, k kind[T], id, query string, args ...any) (T, error) {
+	var created T
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		created, err = recordCreate(ctx, s, tx, k, id, func() error {
+			_, err := tx.ExecContext(ctx, query, args...)
+			return err
+		})
+		return err
+	})
+	return created, err
+}
+
+// updateRecorded runs the UPDATE query of the object id in a write
+// transaction and records the change there.
+func updateRecorded[T any](ctx context.Context, s *Store, k kind[T], id, query string, args ...any) (T, error) {
+	var updated T
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		updated, err = recordUpdate(ctx, s, tx, k, id, func(T) error {
+			return execFound(ctx, tx, query, args...)
+		})
+		return err
+	})
+	return updated, err
+}
+
 // recordCreate runs insert, reads the new object id back and records its
 // creation.
 func recordCreate[T any](ctx context.Context, s *Store, tx *sql.Tx, k kind[T], id string, insert func() error) (T, error) {

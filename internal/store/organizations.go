@@ -12,32 +12,19 @@ var organizationKind = kind[domain.Organization]{name: "organization", get: orga
 // OrganizationCreate stores a new organization.
 func (s *Store) OrganizationCreate(ctx context.Context, o domain.Organization) (domain.Organization, error) {
 	id := newID(prefixOrganization)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		o, err = recordCreate(ctx, s, tx, organizationKind, id, func() error {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO organizations (id, name, sub_domain, infrastructure_domain, created_at)
-				VALUES ($1, $2, $3, $4, $5)`,
-				id, o.Name, o.SubDomain, o.InfrastructureDomain, unixSeconds(s.now()))
-			return err
-		})
-		return err
-	})
-	return o, translate(err, "create organization "+o.SubDomain)
+	created, err := createRecorded(ctx, s, organizationKind, id, `
+		INSERT INTO organizations (id, name, sub_domain, infrastructure_domain, created_at)
+		VALUES ($1, $2, $3, $4, $5)`,
+		id, o.Name, o.SubDomain, o.InfrastructureDomain, unixSeconds(s.now()))
+	return created, translate(err, "create organization "+o.SubDomain)
 }
 
 // OrganizationUpdate sets the name, sub-domain and infrastructure domain of
 // the organization o.ID to o's.
 func (s *Store) OrganizationUpdate(ctx context.Context, o domain.Organization) (domain.Organization, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		o, err = recordUpdate(ctx, s, tx, organizationKind, o.ID, func(domain.Organization) error {
-			return execFound(ctx, tx, `UPDATE organizations SET name = $2, sub_domain = $3,
-				infrastructure_domain = $4 WHERE id = $1`, o.ID, o.Name, o.SubDomain, o.InfrastructureDomain)
-		})
-		return err
-	})
-	return o, translate(err, "update organization "+o.ID)
+	updated, err := updateRecorded(ctx, s, organizationKind, o.ID, `UPDATE organizations SET name = $2, sub_domain = $3,
+		infrastructure_domain = $4 WHERE id = $1`, o.ID, o.Name, o.SubDomain, o.InfrastructureDomain)
+	return updated, translate(err, "update organization "+o.ID)
 }
 
 // OrganizationDelete removes the organization id with everything it owns:

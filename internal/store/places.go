@@ -17,31 +17,18 @@ var (
 // CountryCreate stores a new country and returns it with its ID.
 func (s *Store) CountryCreate(ctx context.Context, c domain.Country) (domain.Country, error) {
 	id := newID(prefixCountry)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		c, err = recordCreate(ctx, s, tx, countryKind, id, func() error {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO countries (id, name, iso_code2, iso_code3, time_zone, eu)
-				VALUES ($1, $2, $3, $4, $5, $6)`,
-				id, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
-			return err
-		})
-		return err
-	})
-	return c, translate(err, "create country "+c.ISOCode2)
+	created, err := createRecorded(ctx, s, countryKind, id, `
+		INSERT INTO countries (id, name, iso_code2, iso_code3, time_zone, eu)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		id, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
+	return created, translate(err, "create country "+c.ISOCode2)
 }
 
 // CountryUpdate sets every field of the country c.ID to c's.
 func (s *Store) CountryUpdate(ctx context.Context, c domain.Country) (domain.Country, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		c, err = recordUpdate(ctx, s, tx, countryKind, c.ID, func(domain.Country) error {
-			return execFound(ctx, tx, `UPDATE countries SET name = $2, iso_code2 = $3, iso_code3 = $4,
-				time_zone = $5, eu = $6 WHERE id = $1`, c.ID, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
-		})
-		return err
-	})
-	return c, translate(err, "update country "+c.ID)
+	updated, err := updateRecorded(ctx, s, countryKind, c.ID, `UPDATE countries SET name = $2, iso_code2 = $3, iso_code3 = $4,
+		time_zone = $5, eu = $6 WHERE id = $1`, c.ID, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
+	return updated, translate(err, "update country "+c.ID)
 }
 
 // CountryDelete removes the country id. A country that still has data
@@ -91,31 +78,18 @@ func countryGetBy(ctx context.Context, q queryer, column, value string) (domain.
 // DataCenterCreate stores a new data center in the country of c.Country.ID.
 func (s *Store) DataCenterCreate(ctx context.Context, dc domain.DataCenter) (domain.DataCenter, error) {
 	id := newID(prefixDataCenter)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		dc, err = recordCreate(ctx, s, tx, dataCenterKind, id, func() error {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO data_centers (id, name, permalink, country_id) VALUES ($1, $2, $3, $4)`,
-				id, dc.Name, dc.Permalink, dc.Country.ID)
-			return err
-		})
-		return err
-	})
-	return dc, translate(err, "create data center "+dc.Permalink)
+	created, err := createRecorded(ctx, s, dataCenterKind, id, `
+		INSERT INTO data_centers (id, name, permalink, country_id) VALUES ($1, $2, $3, $4)`,
+		id, dc.Name, dc.Permalink, dc.Country.ID)
+	return created, translate(err, "create data center "+dc.Permalink)
 }
 
 // DataCenterUpdate sets the name, permalink and country of the data center
 // dc.ID to dc's.
 func (s *Store) DataCenterUpdate(ctx context.Context, dc domain.DataCenter) (domain.DataCenter, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		dc, err = recordUpdate(ctx, s, tx, dataCenterKind, dc.ID, func(domain.DataCenter) error {
-			return execFound(ctx, tx, `UPDATE data_centers SET name = $2, permalink = $3, country_id = $4
-				WHERE id = $1`, dc.ID, dc.Name, dc.Permalink, dc.Country.ID)
-		})
-		return err
-	})
-	return dc, translate(err, "update data center "+dc.ID)
+	updated, err := updateRecorded(ctx, s, dataCenterKind, dc.ID, `UPDATE data_centers SET name = $2, permalink = $3, country_id = $4
+		WHERE id = $1`, dc.ID, dc.Name, dc.Permalink, dc.Country.ID)
+	return updated, translate(err, "update data center "+dc.ID)
 }
 
 // DataCenterDelete removes the data center id. One that still has networks
@@ -172,33 +146,20 @@ func dataCenterGetBy(ctx context.Context, q queryer, column, value string) (doma
 // NetworkCreate stores a new network in the data center n.DataCenter.ID.
 func (s *Store) NetworkCreate(ctx context.Context, n domain.Network) (domain.Network, error) {
 	id := newID(prefixNetwork)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		n, err = recordCreate(ctx, s, tx, networkKind, id, func() error {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO networks (id, name, permalink, data_center_id, is_default)
-				VALUES ($1, $2, $3, $4, $5)`,
-				id, n.Name, n.Permalink, n.DataCenter.ID, n.Default)
-			return err
-		})
-		return err
-	})
-	return n, translate(err, "create network "+n.Permalink)
+	created, err := createRecorded(ctx, s, networkKind, id, `
+		INSERT INTO networks (id, name, permalink, data_center_id, is_default)
+		VALUES ($1, $2, $3, $4, $5)`,
+		id, n.Name, n.Permalink, n.DataCenter.ID, n.Default)
+	return created, translate(err, "create network "+n.Permalink)
 }
 
 // NetworkUpdate sets the name, permalink and default flag of the network
 // n.ID to n's. A network's data center is fixed once it has pools and
 // interfaces, so it is not changed here.
 func (s *Store) NetworkUpdate(ctx context.Context, n domain.Network) (domain.Network, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		n, err = recordUpdate(ctx, s, tx, networkKind, n.ID, func(domain.Network) error {
-			return execFound(ctx, tx, `UPDATE networks SET name = $2, permalink = $3, is_default = $4
-				WHERE id = $1`, n.ID, n.Name, n.Permalink, n.Default)
-		})
-		return err
-	})
-	return n, translate(err, "update network "+n.ID)
+	updated, err := updateRecorded(ctx, s, networkKind, n.ID, `UPDATE networks SET name = $2, permalink = $3, is_default = $4
+		WHERE id = $1`, n.ID, n.Name, n.Permalink, n.Default)
+	return updated, translate(err, "update network "+n.ID)
 }
 
 // NetworkDelete removes the network id. One that still has pools or

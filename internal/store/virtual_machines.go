@@ -16,32 +16,19 @@ var (
 // vm.OrganizationID in the data center vm.DataCenter.ID.
 func (s *Store) VirtualMachineCreate(ctx context.Context, vm domain.VirtualMachine) (domain.VirtualMachine, error) {
 	id := newID(prefixVM)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		vm, err = recordCreate(ctx, s, tx, virtualMachineKind, id, func() error {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO virtual_machines (id, organization_id, name, hostname, data_center_id, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6)`,
-				id, vm.OrganizationID, vm.Name, vm.Hostname, vm.DataCenter.ID, unixSeconds(s.now()))
-			return err
-		})
-		return err
-	})
-	return vm, translate(err, "create virtual machine "+vm.Name)
+	created, err := createRecorded(ctx, s, virtualMachineKind, id, `
+		INSERT INTO virtual_machines (id, organization_id, name, hostname, data_center_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		id, vm.OrganizationID, vm.Name, vm.Hostname, vm.DataCenter.ID, unixSeconds(s.now()))
+	return created, translate(err, "create virtual machine "+vm.Name)
 }
 
 // VirtualMachineUpdate sets the name and hostname of the virtual machine
 // vm.ID to vm's; its organization and data center are fixed.
 func (s *Store) VirtualMachineUpdate(ctx context.Context, vm domain.VirtualMachine) (domain.VirtualMachine, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		vm, err = recordUpdate(ctx, s, tx, virtualMachineKind, vm.ID, func(domain.VirtualMachine) error {
-			return execFound(ctx, tx, `UPDATE virtual_machines SET name = $2, hostname = $3 WHERE id = $1`,
-				vm.ID, vm.Name, vm.Hostname)
-		})
-		return err
-	})
-	return vm, translate(err, "update virtual machine "+vm.ID)
+	updated, err := updateRecorded(ctx, s, virtualMachineKind, vm.ID, `UPDATE virtual_machines SET name = $2, hostname = $3 WHERE id = $1`,
+		vm.ID, vm.Name, vm.Hostname)
+	return updated, translate(err, "update virtual machine "+vm.ID)
 }
 
 // VirtualMachineDelete removes the virtual machine id with its interfaces.
@@ -122,32 +109,19 @@ func virtualMachineGet(ctx context.Context, q queryer, id string) (domain.Virtua
 // i.VirtualMachineID on the network i.Network.ID.
 func (s *Store) InterfaceCreate(ctx context.Context, i domain.Interface) (domain.Interface, error) {
 	id := newID(prefixInterface)
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		i, err = recordCreate(ctx, s, tx, interfaceKind, id, func() error {
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO interfaces (id, virtual_machine_id, network_id, mac_address, state)
-				VALUES ($1, $2, $3, $4, $5)`,
-				id, i.VirtualMachineID, i.Network.ID, i.MACAddress, i.State)
-			return err
-		})
-		return err
-	})
-	return i, translate(err, "create interface "+i.MACAddress)
+	created, err := createRecorded(ctx, s, interfaceKind, id, `
+		INSERT INTO interfaces (id, virtual_machine_id, network_id, mac_address, state)
+		VALUES ($1, $2, $3, $4, $5)`,
+		id, i.VirtualMachineID, i.Network.ID, i.MACAddress, i.State)
+	return created, translate(err, "create interface "+i.MACAddress)
 }
 
 // InterfaceUpdate sets the MAC address and state of the interface i.ID to
 // i's; its virtual machine and network are fixed.
 func (s *Store) InterfaceUpdate(ctx context.Context, i domain.Interface) (domain.Interface, error) {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		i, err = recordUpdate(ctx, s, tx, interfaceKind, i.ID, func(domain.Interface) error {
-			return execFound(ctx, tx, `UPDATE interfaces SET mac_address = $2, state = $3 WHERE id = $1`,
-				i.ID, i.MACAddress, i.State)
-		})
-		return err
-	})
-	return i, translate(err, "update interface "+i.ID)
+	updated, err := updateRecorded(ctx, s, interfaceKind, i.ID, `UPDATE interfaces SET mac_address = $2, state = $3 WHERE id = $1`,
+		i.ID, i.MACAddress, i.State)
+	return updated, translate(err, "update interface "+i.ID)
 }
 
 // InterfaceDelete removes the interface id. The addresses allocated
