@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,6 +58,13 @@ func TestHelp(t *testing.T) {
 		require.True(t, strings.HasSuffix(out.String(), "for a command's flags.\n"))
 	}
 	require.ErrorContains(t, run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard), "unknown command")
+
+	var flagsHelp bytes.Buffer
+	require.ErrorIs(t, run(context.Background(), []string{"serve", "--help"}, io.Discard, &flagsHelp), flag.ErrHelp)
+	for _, name := range []string{"listen", "database", "reverse-dns-ipv4", "reverse-dns-ipv6", "trusted-proxy"} {
+		require.Contains(t, flagsHelp.String(), "-"+name+" ")
+		require.Contains(t, flagsHelp.String(), envName(name)+" ", "serve --help names each flag's variable")
+	}
 }
 
 // TestFlagsFromEnvironment sets a flag by its IPD_ variable and shows
