@@ -38,6 +38,10 @@ func (s *Service) AllocateNewIP(
 		Version:        v,
 		InterfaceID:    iface.ID,
 	})
+	if errors.Is(err, domain.ErrNotFound) {
+		// The interface was removed after it was read.
+		return domain.Address{}, notFound(err, "virtual_machine_network_interface")
+	}
 	if err != nil {
 		return domain.Address{}, s.allocationFailed(ctx, err, iface.Network.ID, v)
 	}
@@ -154,6 +158,10 @@ func (s *Service) CreateAddress(ctx context.Context, c Caller, p CreateAddressPa
 	a, err := s.store.AddressCreate(ctx, store.AddressCreateParams{
 		OrganizationID: org.ID, NetworkID: network.ID, Version: p.Version, VIP: p.VIP, Label: p.Label,
 	})
+	if errors.Is(err, domain.ErrNotFound) {
+		// The organization was removed after it was read.
+		return domain.Address{}, notFound(err, "organization")
+	}
 	if err != nil {
 		return domain.Address{}, s.allocationFailed(ctx, err, network.ID, p.Version)
 	}

@@ -97,6 +97,11 @@ func (s *Store) addressTake(ctx context.Context, tx *sql.Tx, row addressRow) err
 // every allocation in the pool, so it is kept to a few statements.
 func (s *Store) poolTakeLocked(ctx context.Context, tx *sql.Tx, poolID string, row addressRow) (bool, error) {
 	pool, err := s.poolLock(ctx, tx, poolID)
+	if errNoRows(err) {
+		// An operator deleted the pool since it was listed; only an empty
+		// pool can be deleted, so it had nothing to give.
+		return false, nil
+	}
 	if err != nil {
 		return false, err
 	}
@@ -302,7 +307,7 @@ func decodeAddressText(a *domain.Address, text, prefix, gateway string) error {
 	return nil
 }
 
-var addressKind = kind[domain.Address]{name: "ip_address", get: addressGet}
+var addressKind = kind[domain.Address]{name: "ip_address", table: "ip_addresses", get: addressGet}
 
 // AddressGet returns the address with the given ID.
 func (s *Store) AddressGet(ctx context.Context, id string) (domain.Address, error) {

@@ -11,7 +11,7 @@ import (
 	"github.com/ipd/ipd/internal/domain"
 )
 
-var apiTokenKind = kind[domain.APIToken]{name: "api_token", get: apiTokenGet}
+var apiTokenKind = kind[domain.APIToken]{name: "api_token", table: "api_tokens", get: apiTokenGet}
 
 // APITokenCreate stores a new API token with its secret's lookup key and
 // hash; the secret itself is never stored.

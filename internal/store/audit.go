@@ -9,11 +9,27 @@ import (
 	"github.com/ipd/ipd/internal/domain"
 )
 
-// kind is one kind of audited object: the name the audit log gives it and
-// how to read one by ID inside a transaction.
+// kind is one kind of audited object: the name the audit log gives it, its
+// table, and how to read one by ID inside a transaction.
 type kind[T any] struct {
-	name string
-	get  func(ctx context.Context, q queryer, id string) (T, error)
+	name  string
+	table string
+	get   func(ctx context.Context, q queryer, id string) (T, error)
+}
+
+// lock reads the object id for the rest of tx (on PostgreSQL, a row lock;
+// SQLite has one writer anyway), so that what the audit log records as
+// before is what the change changed, and so that an object being removed
+// gains no new children meanwhile: a concurrent insert that refers to it
+// waits, then finds it gone.
+func (k kind[T]) lock(ctx context.Context, s *Store, tx *sql.Tx, id string) (T, error) {
+	var found string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM `+k.table+` WHERE id = $1`+s.dialect.lockRow, id).Scan(&found)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return k.get(ctx, tx, id)
 }
 
 // createRecorded runs the INSERT query of the object id in a write
@@ -72,7 +88,7 @@ func recordChange[T any](
 	ctx context.Context, s *Store, tx *sql.Tx, action string, k kind[T], id string, update func(before T) error,
 ) (T, error) {
 	var zero T
-	before, err := k.get(ctx, tx, id)
+	before, err := k.lock(ctx, s, tx, id)
 	if err != nil {
 		return zero, err
 	}
@@ -92,7 +108,7 @@ func recordDelete[T any](
 	ctx context.Context, s *Store, tx *sql.Tx, k kind[T], id string, remove func(before T) error,
 ) (T, error) {
 	var zero T
-	before, err := k.get(ctx, tx, id)
+	before, err := k.lock(ctx, s, tx, id)
 	if err != nil {
 		return zero, err
 	}

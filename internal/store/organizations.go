@@ -7,7 +7,7 @@ import (
 	"github.com/ipd/ipd/internal/domain"
 )
 
-var organizationKind = kind[domain.Organization]{name: "organization", get: organizationGet}
+var organizationKind = kind[domain.Organization]{name: "organization", table: "organizations", get: organizationGet}
 
 // OrganizationCreate stores a new organization.
 func (s *Store) OrganizationCreate(ctx context.Context, o domain.Organization) (domain.Organization, error) {

@@ -9,9 +9,9 @@ import (
 )
 
 var (
-	countryKind    = kind[domain.Country]{name: "country", get: countryGet}
-	dataCenterKind = kind[domain.DataCenter]{name: "data_center", get: dataCenterGet}
-	networkKind    = kind[domain.Network]{name: "network", get: networkGet}
+	countryKind    = kind[domain.Country]{name: "country", table: "countries", get: countryGet}
+	dataCenterKind = kind[domain.DataCenter]{name: "data_center", table: "data_centers", get: dataCenterGet}
+	networkKind    = kind[domain.Network]{name: "network", table: "networks", get: networkGet}
 )
 
 // CountryCreate stores a new country and returns it with its ID.

@@ -8,8 +8,8 @@ import (
 )
 
 var (
-	virtualMachineKind = kind[domain.VirtualMachine]{name: "virtual_machine", get: virtualMachineGet}
-	interfaceKind      = kind[domain.Interface]{name: "interface", get: interfaceGet}
+	virtualMachineKind = kind[domain.VirtualMachine]{name: "virtual_machine", table: "virtual_machines", get: virtualMachineGet}
+	interfaceKind      = kind[domain.Interface]{name: "interface", table: "interfaces", get: interfaceGet}
 )
 
 // VirtualMachineCreate stores a new virtual machine of the organization
