@@ -44,6 +44,27 @@ func (s *Store) FillPool(ctx context.Context, p domain.Pool, orgID string, used 
 	return err
 }
 
+// PoolFreeRanges returns the free ranges the pool id keeps, in order, for
+// tests that check them against what the pool holds.
+func (s *Store) PoolFreeRanges(ctx context.Context, id string) ([]ipam.Range, error) {
+	p, err := poolGet(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT first, last FROM pool_free_ranges WHERE pool_id = $1 ORDER BY first`, id)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (ipam.Range, error) {
+		var first, last []byte
+		if err := row.Scan(&first, &last); err != nil {
+			return ipam.Range{}, err
+		}
+		return decodeRange(first, last, p.Version())
+	})
+}
+
 // InsertOneRow runs one write transaction that inserts one row into a
 // scratch table, the cheapest durable write the engine can do, through
 // the same transaction machinery as every store write.
