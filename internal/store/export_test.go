@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"net/netip"
-	"strconv"
-	"strings"
 
 	"github.com/ipd/ipd/internal/domain"
 	"github.com/ipd/ipd/internal/ipam"
@@ -26,12 +24,10 @@ func (s *Store) FillPool(ctx context.Context, p domain.Pool, orgID string, used 
 		if _, err := tx.ExecContext(ctx, `DELETE FROM pool_free_ranges WHERE pool_id = $1`, p.ID); err != nil {
 			return err
 		}
-		err := insertBatches(ctx, tx, `INSERT INTO pool_free_ranges (pool_id, first, last) VALUES `, len(free),
-			func(i int) []any { return []any{p.ID, addrKey(free[i].From), addrKey(free[i].To)} })
-		if err != nil {
+		if err := freeRangeInsertAll(ctx, tx, p.ID, free); err != nil {
 			return err
 		}
-		err = insertBatches(ctx, tx,
+		err := insertBatches(ctx, tx,
 			`INSERT INTO ip_addresses (id, organization_id, network_id, pool_id, address, created_at) VALUES `,
 			len(used), func(i int) []any {
 				return []any{newID(prefixAddress), orgID, p.NetworkID, p.ID, used[i].String(), int64(0)}
@@ -48,34 +44,25 @@ func (s *Store) FillPool(ctx context.Context, p domain.Pool, orgID string, used 
 	return err
 }
 
-// insertBatches inserts n rows, whose values row(i) gives, a few hundred
-// to a statement.
-func insertBatches(ctx context.Context, tx *sql.Tx, insert string, n int, row func(i int) []any) error {
-	const batch = 400
-	for start := 0; start < n; start += batch {
-		end := min(start+batch, n)
-		var text strings.Builder
-		var args []any
-		for i := start; i < end; i++ {
-			values := row(i)
-			if i > start {
-				text.WriteString(", ")
-			}
-			text.WriteString("(")
-			for j := range values {
-				if j > 0 {
-					text.WriteString(", ")
-				}
-				text.WriteString("$" + strconv.Itoa(len(args)+j+1))
-			}
-			text.WriteString(")")
-			args = append(args, values...)
-		}
-		if _, err := tx.ExecContext(ctx, insert+text.String(), args...); err != nil {
-			return err
-		}
+// PoolFreeRanges returns the free ranges the pool id keeps, in order, for
+// tests that check them against what the pool holds.
+func (s *Store) PoolFreeRanges(ctx context.Context, id string) ([]ipam.Range, error) {
+	p, err := poolGet(ctx, s.db, id)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT first, last FROM pool_free_ranges WHERE pool_id = $1 ORDER BY first`, id)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (ipam.Range, error) {
+		var first, last []byte
+		if err := row.Scan(&first, &last); err != nil {
+			return ipam.Range{}, err
+		}
+		return decodeRange(first, last, p.Version())
+	})
 }
 
 // InsertOneRow runs one write transaction that inserts one row into a

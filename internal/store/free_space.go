@@ -112,6 +112,13 @@ func freeRangeInsert(ctx context.Context, tx *sql.Tx, poolID string, r ipam.Rang
 	return err
 }
 
+// freeRangeInsertAll inserts the free ranges of a pool that has none, a
+// few hundred to a statement.
+func freeRangeInsertAll(ctx context.Context, tx *sql.Tx, poolID string, ranges []ipam.Range) error {
+	return insertBatches(ctx, tx, `INSERT INTO pool_free_ranges (pool_id, first, last) VALUES `, len(ranges),
+		func(i int) []any { return []any{poolID, addrKey(ranges[i].From), addrKey(ranges[i].To)} })
+}
+
 // freeRangeRemove takes a out of the free range r, which holds it: the row
 // is deleted, shortened at one end, or shortened and followed by a new row
 // for the part after a.

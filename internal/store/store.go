@@ -190,3 +190,33 @@ func selectIDs(ctx context.Context, q queryer, query string, args ...any) ([]str
 		return id, row.Scan(&id)
 	})
 }
+
+// insertBatches inserts n rows, whose values row(i) gives, a few hundred
+// to a statement.
+func insertBatches(ctx context.Context, tx *sql.Tx, insert string, n int, row func(i int) []any) error {
+	const batch = 400
+	for start := 0; start < n; start += batch {
+		end := min(start+batch, n)
+		var text strings.Builder
+		var args []any
+		for i := start; i < end; i++ {
+			values := row(i)
+			if i > start {
+				text.WriteString(", ")
+			}
+			text.WriteString("(")
+			for j := range values {
+				if j > 0 {
+					text.WriteString(", ")
+				}
+				text.WriteString(placeholder(len(args) + j + 1))
+			}
+			text.WriteString(")")
+			args = append(args, values...)
+		}
+		if _, err := tx.ExecContext(ctx, insert+text.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

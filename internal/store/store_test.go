@@ -23,6 +23,7 @@ import (
 type bundle struct {
 	ctx     context.Context
 	store   *store.Store
+	url     string // the store's database, for storetest.Dump
 	network domain.Network
 	org     domain.Organization
 	iface   domain.Interface
@@ -31,7 +32,8 @@ type bundle struct {
 func setup(t testing.TB, engine string) *bundle {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.Open(t, engine)
+	url := storetest.URL(t, engine)
+	st := storetest.OpenURL(t, url)
 
 	country, err := st.CountryCreate(ctx, domain.Country{Name: "United Kingdom", ISOCode2: "GB", ISOCode3: "GBR",
 		TimeZone: "Europe/London"})
@@ -50,10 +52,10 @@ func setup(t testing.TB, engine string) *bundle {
 		MACAddress: "3a:00:00:00:00:01", State: "attached"})
 	require.NoError(t, err)
 
-	return &bundle{ctx: ctx, store: st, network: network, org: org, iface: iface}
+	return &bundle{ctx: ctx, store: st, url: url, network: network, org: org, iface: iface}
 }
 
-// poolSpec describes a pool for addPool in text.
+// poolSpec describes a pool for addPool and poolOf in text.
 type poolSpec struct {
 	prefix, gateway string
 	ranges          []string
@@ -65,6 +67,14 @@ type poolSpec struct {
 
 func (b *bundle) addPool(t testing.TB, spec poolSpec) domain.Pool {
 	t.Helper()
+	created, err := b.store.PoolCreate(b.ctx, b.poolOf(spec))
+	require.NoError(t, err)
+	return created
+}
+
+// poolOf returns the pool spec describes in the bundle's network, with the
+// default strategy and reuse policy where spec names none.
+func (b *bundle) poolOf(spec poolSpec) domain.Pool {
 	p := domain.Pool{
 		NetworkID: b.network.ID,
 		Pool:      ipam.Pool{Prefix: netip.MustParsePrefix(spec.prefix)},
@@ -87,9 +97,7 @@ func (b *bundle) addPool(t testing.TB, spec poolSpec) domain.Pool {
 	for _, r := range spec.reserved {
 		p.Reserved = append(p.Reserved, mustRange(r))
 	}
-	created, err := b.store.PoolCreate(b.ctx, p)
-	require.NoError(t, err)
-	return created
+	return p
 }
 
 func mustRange(s string) ipam.Range {
