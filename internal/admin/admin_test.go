@@ -227,7 +227,7 @@ func TestRefusals(t *testing.T) {
 			{"reserved range outside its pool", "POST", "/pools",
 				`{"network_id":"` + p.network + `","prefix":"10.0.1.0/29","reserved":["10.0.1.5-10.0.1.9"]}`,
 				422, "validation_error", "reserved range 10.0.1.5-10.0.1.9 is outside 10.0.1.0/29"},
-			{"shrinking a pool past an allocated address", "PATCH", "/pools/" + p.pool, `{"prefix":"10.0.0.4/30"}`,
+			{"shrinking a pool past an allocated address", "PATCH", "/pools/" + p.pool, `{"prefix":"10.0.0.4/30","gateway":""}`,
 				409, "conflict", "10.0.0.2"},
 			{"a gateway on an allocated address", "PATCH", "/pools/" + p.pool, `{"gateway":"10.0.0.2"}`,
 				409, "conflict", "10.0.0.2"},

@@ -11,7 +11,7 @@ import (
 	"github.com/ipd/ipd/internal/ipam"
 )
 
-var poolKind = kind[domain.Pool]{name: "pool", get: poolGet}
+var poolKind = kind[domain.Pool]{name: "pool", table: "pools", get: poolGet}
 
 // PoolCreate stores a new pool in the network p.NetworkID and lays out its
 // free space: a handful of ranges, whatever the size of the prefix. A pool
