@@ -95,7 +95,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.config.OnRequest(route, r.Method, rec.status, elapsed)
 }
 
-// serve answers r and returns its route's pattern.
+// serve answers r and returns its route's path pattern, such as
+// "/admin/v1/pools/{id}".
 func (h *Handler) serve(rec *recorder, r *http.Request) string {
 	operator, err := h.authenticate(r)
 	if err != nil {
@@ -109,7 +110,8 @@ func (h *Handler) serve(rec *recorder, r *http.Request) string {
 		return "unmatched"
 	}
 	h.mux.ServeHTTP(rec, r)
-	return r.Pattern
+	_, path, _ := strings.Cut(r.Pattern, " ")
+	return path
 }
 
 // authenticate returns the operator token the request's bearer secret

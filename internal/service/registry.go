@@ -179,7 +179,7 @@ func (s *Service) getPool(ctx context.Context, id string) (domain.Pool, error) {
 }
 
 // OrganizationSpec is what an operator sets of an organization. An empty
-// infrastructure domain on create means "<sub_domain>.katapult.cloud".
+// infrastructure domain means "<sub_domain>.katapult.cloud".
 type OrganizationSpec struct {
 	Name                 *string `json:"name"`
 	SubDomain            *string `json:"sub_domain"`
@@ -191,7 +191,7 @@ func (s *Service) applyOrganization(_ context.Context, spec OrganizationSpec, o 
 	p.text("name", spec.Name, &o.Name, creating)
 	p.pattern("sub_domain", spec.SubDomain, &o.SubDomain, creating, slug, slugRule)
 	p.hostname("infrastructure_domain", spec.InfrastructureDomain, &o.InfrastructureDomain)
-	if creating && o.InfrastructureDomain == "" {
+	if o.InfrastructureDomain == "" {
 		o.InfrastructureDomain = o.SubDomain + ".katapult.cloud"
 	}
 	return p
@@ -233,7 +233,7 @@ func (s *Service) applyVirtualMachine(
 	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &vm.DataCenter, s.getDataCenter)
 	p.text("name", spec.Name, &vm.Name, creating)
 	p.hostname("hostname", spec.Hostname, &vm.Hostname)
-	if creating && vm.Hostname == "" {
+	if vm.Hostname == "" {
 		p = append(p, "hostname can't be blank")
 	}
 	return p
