@@ -339,3 +339,27 @@ func TestSecretsNotStored(t *testing.T) {
 		assert.NotContains(t, dump, customer[16:])
 	})
 }
+
+// TestRequiredFields creates each kind of object from an empty body and
+// expects every required field named.
+func TestRequiredFields(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	for many, fields := range map[string][]string{
+		"countries":        {"name", "iso_code2", "iso_code3", "time_zone"},
+		"data_centers":     {"name", "permalink", "country_id"},
+		"networks":         {"name", "permalink", "data_center_id"},
+		"pools":            {"network_id", "prefix"},
+		"organizations":    {"name", "sub_domain"},
+		"virtual_machines": {"organization_id", "data_center_id", "name", "hostname"},
+		"interfaces":       {"virtual_machine_id", "network_id"},
+		"api_tokens":       {"organization_id"},
+	} {
+		before := storetest.Dump(t, e.dbURL)
+		res := e.admin(http.MethodPost, "/"+many, `{}`)
+		assert.Equal(t, http.StatusUnprocessableEntity, res.status, many)
+		for _, field := range fields {
+			assert.Contains(t, res.raw, field+" can't be blank", many)
+		}
+		assert.Equal(t, before, storetest.Dump(t, e.dbURL), many)
+	}
+}
