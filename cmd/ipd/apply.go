@@ -17,8 +17,9 @@ import (
 func applyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ipd apply", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	file := fs.String("file", "", "the inventory file (YAML) to apply (required)")
+	file := fs.String("file", "", "the inventory file (YAML) to bring the database to (required)")
 	fs.StringVar(file, "f", "", "short for --file")
+	dryRun := fs.Bool("dry-run", false, "print the changes apply would make, and make none")
 	database := fs.String("database", "ipd.db", databaseHelp)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -36,12 +37,39 @@ func applyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer st.Close()
-	result, err := inventory.Apply(ctx, st, inv)
+	svc := service.New(st, newLogger(stderr), service.Config{})
+	plan, err := inventory.NewPlan(ctx, svc, inv)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d objects created\n", result.Created)
+
+	for _, c := range plan {
+		fmt.Fprintln(stdout, c)
+	}
+	if *dryRun {
+		if len(plan) == 0 {
+			fmt.Fprintln(stdout, "no changes")
+		}
+		return nil
+	}
+	if err := plan.Apply(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, summary(plan))
 	return nil
+}
+
+// summary counts the changes of an applied plan by action.
+func summary(plan inventory.Plan) string {
+	if len(plan) == 0 {
+		return "no changes"
+	}
+	count := map[string]int{}
+	for _, c := range plan {
+		count[c.Action]++
+	}
+	return fmt.Sprintf("%d created, %d updated, %d deleted",
+		count[domain.ActionCreate], count[domain.ActionUpdate], count[domain.ActionDelete])
 }
 
 func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {

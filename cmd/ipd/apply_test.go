@@ -15,6 +15,7 @@ import (
 	"github.com/ipd/ipd/internal/inventory"
 	"github.com/ipd/ipd/internal/ipam"
 	"github.com/ipd/ipd/internal/store"
+	"github.com/ipd/ipd/internal/store/storetest"
 )
 
 // TestApplyAndToken sets up a database the way an operator would without
@@ -30,10 +31,14 @@ func TestApplyAndToken(t *testing.T) {
 
 	var out bytes.Buffer
 	require.NoError(t, run(ctx, []string{"apply", "-f", file, "--database", database}, &out, io.Discard))
-	require.Equal(t, "13 objects created\n", out.String())
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	require.Len(t, lines, 14)
+	require.Equal(t, "create country GB", lines[0])
+	require.Equal(t, "create interface uk-lon-01-public on app-1 of globex", lines[12])
+	require.Equal(t, "13 created, 0 updated, 0 deleted", lines[13])
 	out.Reset()
 	require.NoError(t, run(ctx, []string{"apply", "--file", file, "--database", database}, &out, io.Discard))
-	require.Equal(t, "0 objects created\n", out.String())
+	require.Equal(t, "no changes\n", out.String())
 
 	out.Reset()
 	err := run(ctx, []string{"token", "--organization", "acme", "--scopes", "ip_addresses", "--database", database},
@@ -45,6 +50,55 @@ func TestApplyAndToken(t *testing.T) {
 		io.Discard, io.Discard)
 	require.ErrorContains(t, err, "organization nobody")
 	require.ErrorContains(t, run(ctx, []string{"apply", "--database", database}, io.Discard, io.Discard), "--file")
+}
+
+// TestApplyDryRun prints the plan for an edited demo inventory and
+// leaves the database as it was, then applies it.
+func TestApplyDryRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "inventory.yaml")
+	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	database := filepath.Join(dir, "ipd.db")
+	ctx := context.Background()
+	require.NoError(t, run(ctx, []string{"apply", "-f", file, "--database", database}, io.Discard, io.Discard))
+
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"apply", "--dry-run", "-f", file, "--database", database}, &out, io.Discard))
+	require.Equal(t, "no changes\n", out.String())
+
+	edited := string(inventory.Demo)
+	for _, oldNew := range [][2]string{
+		{"gateway: 185.44.255.254", "gateway: 185.44.252.1"},
+		{`      - name: db-1
+        hostname: db-1
+        data_center: uk-lon-01
+        interfaces:
+          - network: uk-lon-01-public
+            mac_address: 3a:88:29:cc:bb:02
+`, ""},
+	} {
+		require.Contains(t, edited, oldNew[0])
+		edited = strings.Replace(edited, oldNew[0], oldNew[1], 1)
+	}
+	edited += "  - name: Initech\n    sub_domain: initech\n"
+	require.NoError(t, os.WriteFile(file, []byte(edited), 0o600))
+	plan := "delete virtual machine db-1 of acme\n" +
+		"update pool 185.44.252.0/22 in uk-lon-01-public: gateway 185.44.255.254 -> 185.44.252.1\n" +
+		"create organization initech\n"
+
+	before := storetest.Dump(t, database)
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"apply", "--dry-run", "-f", file, "--database", database}, &out, io.Discard))
+	require.Equal(t, plan, out.String())
+	require.Equal(t, before, storetest.Dump(t, database), "a dry run changes nothing")
+
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"apply", "-f", file, "--database", database}, &out, io.Discard))
+	require.Equal(t, plan+"1 created, 1 updated, 1 deleted\n", out.String())
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"apply", "--dry-run", "-f", file, "--database", database}, &out, io.Discard))
+	require.Equal(t, "no changes\n", out.String())
 }
 
 func TestHelp(t *testing.T) {

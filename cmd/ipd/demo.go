@@ -71,14 +71,18 @@ type demoToken struct {
 	interfaceID string
 }
 
-// load applies the demo inventory and creates the token for the demo
-// organization.
+// load brings the database to the demo inventory and creates the token
+// for the demo organization.
 func (d *demoToken) load(ctx context.Context, st *store.Store, svc *service.Service) error {
 	inv, err := inventory.ParseDemo()
 	if err != nil {
 		return err
 	}
-	if _, err := inventory.Apply(ctx, st, inv); err != nil {
+	plan, err := inventory.NewPlan(ctx, svc, inv)
+	if err != nil {
+		return fmt.Errorf("load demo inventory: %w", err)
+	}
+	if err := plan.Apply(ctx); err != nil {
 		return fmt.Errorf("load demo inventory: %w", err)
 	}
 

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	ipd serve [--listen ADDR] [--database PATH|URL]
-//	ipd apply --file FILE [--database PATH|URL]
+//	ipd apply --file FILE [--dry-run] [--database PATH|URL]
 //	ipd token --organization SUB_DOMAIN --scopes SCOPE,... [--database PATH|URL]
 //	ipd admin-token create|list|delete [--name NAME] [--id ID] [--database PATH|URL]
 //	ipd pools [--database PATH|URL]
@@ -35,7 +35,7 @@ type command struct {
 
 var commands = map[string]command{
 	"serve":       {"serve the API", serveCommand},
-	"apply":       {"create what an inventory file lists and the database lacks", applyCommand},
+	"apply":       {"bring the database to an inventory file, or print the changes with --dry-run", applyCommand},
 	"token":       {"create an API token for an organization", tokenCommand},
 	"admin-token": {"create, list or delete operator tokens for the operator API", adminTokenCommand},
 	"pools":       {"print each pool's size, used and free addresses, and utilization", poolsCommand},

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ipd/ipd/internal/inventory"
+	"github.com/ipd/ipd/internal/service"
 	"github.com/ipd/ipd/internal/store"
 )
 
@@ -39,12 +40,15 @@ func testServer(t *testing.T) (*httptest.Server, *store.Store, string) {
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ipd.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	inv, err := inventory.Parse(strings.NewReader(smallInventory))
 	require.NoError(t, err)
-	_, err = inventory.Apply(ctx, st, inv)
+	loader := service.New(st, log, service.Config{})
+	plan, err := inventory.NewPlan(ctx, loader, inv)
 	require.NoError(t, err)
+	require.NoError(t, plan.Apply(ctx))
 
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The server's service counts transactions from here on.
 	svc, m := newService(log, st, serverFlags{})
 	demo := demoToken{scopes: []string{"ip_addresses"}, rateLimit: 1000}
 	org, err := st.OrganizationGetBy(ctx, "sub_domain", "acme")

@@ -97,14 +97,15 @@ func newEnvAt(t testing.TB, dbURL string, load bool) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.OpenURL(t, dbURL)
+	svc := service.New(st, discardLog, testServiceConfig)
 	if load {
 		inv, err := inventory.Parse(strings.NewReader(testInventory))
 		require.NoError(t, err)
-		_, err = inventory.Apply(ctx, st, inv)
+		plan, err := inventory.NewPlan(ctx, svc, inv)
 		require.NoError(t, err)
+		require.NoError(t, plan.Apply(ctx))
 	}
 
-	svc := service.New(st, discardLog, testServiceConfig)
 	e := &env{t: t, store: st, svc: svc, url: startServer(t, svc), dbURL: dbURL}
 	e.token = e.newToken("acme", "ip_addresses", "virtual_machines:read")
 	e.public = e.interfaceID("acme", "web-1", "uk-lon-01-public")

@@ -1,13 +1,30 @@
 // Package inventory reads ipd's declarative inventory file, the YAML list
 // of countries, data centers, networks with their pools, organizations,
 // virtual machines and interfaces that an operator wants to exist, and
-// brings a store to it.
+// brings a database to it.
 //
 // Objects are matched by their natural keys, never by ID: a country by
 // iso_code2, a data center or network by permalink, a pool by its prefix
 // within its network, an organization by sub_domain, a virtual machine by
 // hostname within its organization and an interface by its network within
-// its virtual machine. Applying the same file twice changes nothing.
+// its virtual machine. NewPlan compares the file with the database and
+// lists the changes that would make them agree; Plan.Apply makes them.
+// Applying the same file twice changes nothing the second time.
+//
+// The file is the whole inventory: an object of these kinds that the
+// database holds and the file does not list is deleted. Deleting a
+// virtual machine deletes its interfaces and unallocates its addresses,
+// which stay in its organization; deleting an organization deletes its
+// virtual machines and API tokens and releases its addresses to their
+// pools. A pool that still holds addresses, of an organization the file
+// keeps, is not deleted: the store refuses, and Apply stops there.
+//
+// A field the file leaves empty takes its default, and only a change from
+// that default is a change: a pool's strategy is "lowest" and its reuse
+// "fresh_first", an organization's infrastructure domain is
+// "<sub_domain>.katapult.cloud", an interface's state is "attached", and
+// an interface without a mac_address keeps the one it has (a new one gets
+// a random one). A pool's position is its place in its network's list.
 package inventory
 
 import (
@@ -52,7 +69,8 @@ type DataCenter struct {
 }
 
 // Network is a network, keyed by Permalink, in the data center whose
-// permalink is DataCenter. Its pools are tried in the order listed.
+// permalink is DataCenter; a network cannot move to another data center.
+// Its pools are tried in the order listed.
 type Network struct {
 	Name       string `yaml:"name"`
 	Permalink  string `yaml:"permalink"`
@@ -95,7 +113,8 @@ type Organization struct {
 }
 
 // VirtualMachine is a customer's machine, keyed by Hostname within its
-// organization, in the data center whose permalink is DataCenter.
+// organization, in the data center whose permalink is DataCenter; a
+// machine cannot move to another data center.
 type VirtualMachine struct {
 	Name       string      `yaml:"name"`
 	Hostname   string      `yaml:"hostname"`
@@ -108,8 +127,8 @@ type VirtualMachine struct {
 type Interface struct {
 	Network string `yaml:"network"`
 
-	// MACAddress is the interface's hardware address; empty means one is
-	// made up, starting 3a: as production's do.
+	// MACAddress is the interface's hardware address; empty keeps the one
+	// it has, or on creation makes one up, starting 3a: as production's do.
 	MACAddress string `yaml:"mac_address"`
 
 	// State is "attached" (the default) or "detached".
