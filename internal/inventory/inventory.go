@@ -12,7 +12,12 @@
 // Applying the same file twice changes nothing the second time.
 //
 // The file is the whole inventory: an object of these kinds that the
-// database holds and the file does not list is deleted. Deleting a
+// database holds and the file does not list is deleted. The one exception
+// is the unmanaged: an organization without a virtual_machines key, or a
+// virtual machine without an interfaces key, keeps the machines or
+// interfaces it has, so that a provisioning system can register them
+// through the operator API beside the file; "virtual_machines: []" is a
+// list, and deletes them all. Deleting a
 // virtual machine deletes its interfaces and unallocates its addresses,
 // which stay in its organization; deleting an organization deletes its
 // virtual machines and API tokens and releases its addresses to their
@@ -108,17 +113,23 @@ type Organization struct {
 
 	// InfrastructureDomain is the DNS zone of the organization's virtual
 	// machines; empty means "<sub_domain>.katapult.cloud".
-	InfrastructureDomain string           `yaml:"infrastructure_domain"`
-	VirtualMachines      []VirtualMachine `yaml:"virtual_machines"`
+	InfrastructureDomain string `yaml:"infrastructure_domain"`
+
+	// VirtualMachines are the organization's machines; nil, when the
+	// file has no virtual_machines key, leaves them as they are.
+	VirtualMachines []VirtualMachine `yaml:"virtual_machines"`
 }
 
 // VirtualMachine is a customer's machine, keyed by Hostname within its
 // organization, in the data center whose permalink is DataCenter; a
 // machine cannot move to another data center.
 type VirtualMachine struct {
-	Name       string      `yaml:"name"`
-	Hostname   string      `yaml:"hostname"`
-	DataCenter string      `yaml:"data_center"`
+	Name       string `yaml:"name"`
+	Hostname   string `yaml:"hostname"`
+	DataCenter string `yaml:"data_center"`
+
+	// Interfaces are the machine's interfaces; nil, when the file has no
+	// interfaces key, leaves them as they are.
 	Interfaces []Interface `yaml:"interfaces"`
 }
 

@@ -422,3 +422,35 @@ func TestApplyNamesTheRefusedChange(t *testing.T) {
 	require.ErrorAs(t, err, &validation)
 	require.ErrorContains(t, err, "create country gb: ")
 }
+
+// TestUnlistedMachinesAreLeftAlone shows the one exception to the full
+// sync: an organization without a virtual_machines key keeps the machines
+// the operator API registered, and a machine without an interfaces key
+// keeps its interfaces; an empty list deletes them.
+func TestUnlistedMachinesAreLeftAlone(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "sqlite")
+	unmanaged := edit(t, roundTrip, roundTrip[strings.Index(roundTrip, "    virtual_machines:"):], "")
+	b.apply(t, unmanaged)
+	org, err := b.st.OrganizationGetBy(b.ctx, "sub_domain", "acme")
+	require.NoError(t, err)
+	dc, err := b.st.DataCenterGetBy(b.ctx, "permalink", "uk-lon-01")
+	require.NoError(t, err)
+	_, err = b.svc.CreateVirtualMachine(b.ctx, service.VirtualMachineSpec{
+		OrganizationID: &org.ID, DataCenterID: &dc.ID, Name: new("provisioned"), Hostname: new("provisioned"),
+	})
+	require.NoError(t, err)
+
+	require.Empty(t, b.plan(t, unmanaged), "the provisioned machine is not the file's")
+	require.Equal(t, []string{"delete virtual machine provisioned of acme"},
+		b.plan(t, unmanaged+"    virtual_machines: []\n"))
+
+	require.Contains(t, b.plan(t, roundTrip), "delete virtual machine provisioned of acme",
+		"once the file lists acme's machines, they are all it keeps")
+	b.apply(t, roundTrip)
+	noInterfaces := edit(t, roundTrip, "        interfaces: [{network: uk-lon-01-public, state: detached}]\n", "")
+	require.Empty(t, b.plan(t, noInterfaces), "db-1 keeps its interface")
+	withNone := edit(t, roundTrip, "        interfaces: [{network: uk-lon-01-public, state: detached}]\n",
+		"        interfaces: []\n")
+	require.Equal(t, []string{"delete interface uk-lon-01-public on db-1 of acme"}, b.plan(t, withNone))
+}

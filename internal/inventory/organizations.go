@@ -92,6 +92,11 @@ func (p *planner) virtualMachines(o Organization, have []domain.VirtualMachine) 
 			return fmt.Errorf("virtual machine %s: %w", m.want.Hostname, err)
 		}
 	}
+	if o.VirtualMachines == nil {
+		// The file leaves this organization's machines to the operator
+		// API: see the package doc.
+		return nil
+	}
 	for _, vm := range extra {
 		p.delete(kindVirtualMachine, key(vm.Hostname), func(ctx context.Context) error {
 			return p.svc.DeleteVirtualMachine(ctx, vm.ID)
@@ -154,6 +159,9 @@ func (p *planner) interfaces(vm string, want []Interface, have []domain.Interfac
 		if err := p.iface(vm, key(m.want.Network), m); err != nil {
 			return fmt.Errorf("interface on %s: %w", m.want.Network, err)
 		}
+	}
+	if want == nil {
+		return nil
 	}
 	for _, i := range extra {
 		p.delete(kindInterface, key(i.Network.Permalink), func(ctx context.Context) error {
