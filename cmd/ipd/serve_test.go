@@ -112,6 +112,16 @@ func TestMetrics(t *testing.T) {
 		res.Body.Close()
 	}
 
+	_, operator, err := service.New(st, slog.New(slog.DiscardHandler), service.Config{}).CreateOperatorToken(ctx, "test")
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodGet, server.URL+"/admin/v1/pools", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+operator)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "the operator API is served beside the customer API")
+
 	status, body := get(t, server.URL+"/metrics")
 	require.Equal(t, http.StatusOK, status)
 	route := `route="virtual_machine_network_interfaces/:virtual_machine_network_interface/allocate_new_ip"`
@@ -124,6 +134,7 @@ func TestMetrics(t *testing.T) {
 		`ipd_pool_addresses_used{network="small",pool="10.0.0.0/30"} 2`,
 		`ipd_pool_addresses_free{network="small",pool="10.0.0.0/30"} 0`,
 		`ipd_db_transaction_retries_total `,
+		`ipd_http_requests_total{method="GET",route="/admin/v1/pools",status="200"} 1`,
 	} {
 		require.Contains(t, body, want)
 	}
