@@ -97,7 +97,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fmt.Errorf("organization %s: %w", *org, err)
 	}
 	svc := service.New(st, newLogger(stderr), service.Config{})
-	_, secret, err := svc.CreateAPIToken(ctx, domain.APIToken{
+	_, secret, err := svc.CreateAPIToken(domain.WithActor(ctx, "ipd token"), domain.APIToken{
 		OrganizationID: o.ID, Name: *name, Scopes: strings.Split(*scopes, ","), RateLimit: *rateLimit,
 	})
 	if err != nil {

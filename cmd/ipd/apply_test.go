@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ipd/ipd/internal/domain"
 	"github.com/ipd/ipd/internal/inventory"
 	"github.com/ipd/ipd/internal/ipam"
 	"github.com/ipd/ipd/internal/store"
@@ -50,6 +51,17 @@ func TestApplyAndToken(t *testing.T) {
 		io.Discard, io.Discard)
 	require.ErrorContains(t, err, "organization nobody")
 	require.ErrorContains(t, run(ctx, []string{"apply", "--database", database}, io.Discard, io.Discard), "--file")
+
+	st, err := store.Open(ctx, database)
+	require.NoError(t, err)
+	defer st.Close()
+	entries, total, err := st.AuditList(ctx, store.AuditListParams{Page: domain.Page{Number: 1, PerPage: 100}})
+	require.NoError(t, err)
+	require.Equal(t, 14, total, "13 creates by apply and the token")
+	require.Equal(t, "ipd token", entries[0].Actor)
+	for _, e := range entries[1:] {
+		require.Equal(t, "ipd apply", e.Actor)
+	}
 }
 
 // TestApplyDryRun prints the plan for an edited demo inventory and

@@ -90,7 +90,7 @@ func (d *demoToken) load(ctx context.Context, st *store.Store, svc *service.Serv
 	if err != nil {
 		return err
 	}
-	_, d.secret, err = svc.CreateAPIToken(ctx, demoTokenFor(org.ID, *d))
+	_, d.secret, err = svc.CreateAPIToken(domain.WithActor(ctx, "ipd demo"), demoTokenFor(org.ID, *d))
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 
 // env is the customer and operator APIs over one fresh database.
 type env struct {
+	handler  http.Handler // the operator API's
 	t        *testing.T
 	url      string
 	dbURL    string
@@ -29,19 +30,27 @@ type env struct {
 }
 
 func newEnv(t *testing.T, engine string) *env {
-	dbURL := storetest.URL(t, engine)
+	e := newEnvOn(t, storetest.URL(t, engine), "")
+	_, secret, err := e.svc.CreateOperatorToken(context.Background(), "test")
+	require.NoError(t, err)
+	e.operator = secret
+	return e
+}
+
+// newEnvOn starts the APIs on the database at dbURL with a store of their
+// own, as another replica would, using the operator secret given.
+func newEnvOn(t *testing.T, dbURL, operator string) *env {
 	st := storetest.OpenURL(t, dbURL)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(st, log, service.Config{AuthFailuresPerMinute: 1 << 20})
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix+"/", api.New(svc, log, api.Config{}))
-	mux.Handle(admin.Prefix+"/", admin.New(svc, log, admin.Config{}))
+	adminHandler := admin.New(svc, log, admin.Config{})
+	mux.Handle(admin.Prefix+"/", adminHandler)
 	server := httptest.NewServer(mux)
 	t.Cleanup(server.Close)
 
-	_, secret, err := svc.CreateOperatorToken(context.Background(), "test")
-	require.NoError(t, err)
-	return &env{t: t, url: server.URL, dbURL: dbURL, svc: svc, operator: secret}
+	return &env{t: t, handler: adminHandler, url: server.URL, dbURL: dbURL, svc: svc, operator: operator}
 }
 
 // response is one answer, its body decoded.
@@ -250,7 +259,7 @@ func TestRefusals(t *testing.T) {
 				422, "validation_error", "not the virtual machine's uk-lon-01"},
 			{"a parent that does not exist", "POST", "/data_centers",
 				`{"name":"X","permalink":"x-1","country_id":"ctry_nope"}`,
-				422, "validation_error", "country_id ctry_nope does not exist"},
+				422, "validation_error", `country_id \"ctry_nope\" does not exist`},
 			{"a second network with a permalink", "POST", "/networks",
 				`{"name":"Again","permalink":"uk-lon-01-public","data_center_id":"` + p.dataCenter + `"}`,
 				409, "conflict", "permalink"},
@@ -264,6 +273,24 @@ func TestRefusals(t *testing.T) {
 			{"a page out of range", "GET", "/audit_log?per_page=5000", ``, 400, "invalid_parameter", "per_page"},
 			{"an unknown object", "PATCH", "/organizations/org_nope", `{"name":"X"}`,
 				404, "organization_not_found", ""},
+			{"a NUL in a name", "PATCH", "/countries/" + p.country, `{"name":"a\u0000b"}`,
+				422, "validation_error", "name must be UTF-8 text without NUL characters"},
+			{"a NUL in an ID", "GET", "/organizations/org%00x", ``, 404, "organization_not_found", ""},
+			{"invalid UTF-8 in an ID", "DELETE", "/networks/%ff", ``, 404, "network_not_found", ""},
+			{"a NUL in a parent's ID", "POST", "/api_tokens", `{"organization_id":"a\u0000"}`,
+				404, "organization_not_found", ""},
+			{"a position out of range", "PATCH", "/pools/" + p.pool, `{"position":3000000000}`,
+				422, "validation_error", "position 3000000000 is not from 0 to 1000000"},
+			{"blanking a name", "PATCH", "/countries/" + p.country, `{"name":"  "}`,
+				422, "validation_error", "name can't be blank"},
+			{"blanking a hostname", "PATCH", "/virtual_machines/" + vm, `{"hostname":""}`,
+				422, "validation_error", "hostname can't be blank"},
+			{"a second machine of one hostname", "POST", "/virtual_machines",
+				`{"organization_id":"` + p.org + `","data_center_id":"` + p.dataCenter + `","name":"x","hostname":"web-1"}`,
+				409, "conflict", "hostname"},
+			{"a second organization of one domain", "POST", "/organizations",
+				`{"name":"Evil","sub_domain":"evil","infrastructure_domain":"acme.katapult.cloud"}`,
+				409, "conflict", "infrastructure_domain"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -312,9 +339,12 @@ func TestAuditEntry(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status, res.raw)
 	assert.Equal(t, "Acme Ltd", res.str("organization", "name"))
 
+	res = e.admin(http.MethodPatch, "/organizations/"+p.org, `{"name":"Acme Ltd"}`)
+	require.Equal(t, http.StatusOK, res.status, "an update to what it is already")
+
 	res = e.admin(http.MethodGet, "/audit_log?object_type=organization&per_page=1", "")
 	require.Equal(t, http.StatusOK, res.status, res.raw)
-	assert.Equal(t, 2.0, res.field("total"), "the creation and the update")
+	assert.Equal(t, 2.0, res.field("total"), "the creation and the one update that changed something")
 	entry := res.field("audit_log").([]any)[0].(map[string]any)
 	assert.Equal(t, "update", entry["action"])
 	assert.Equal(t, p.org, entry["object_id"])
@@ -361,5 +391,20 @@ func TestRequiredFields(t *testing.T) {
 			assert.Contains(t, res.raw, field+" can't be blank", many)
 		}
 		assert.Equal(t, before, storetest.Dump(t, e.dbURL), many)
+	}
+}
+
+// TestUncleanPaths sends paths that http.ServeMux would redirect straight
+// to the handler, as ipd's own mux does: each is a route the API does not
+// have.
+func TestUncleanPaths(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	for _, path := range []string{"//countries", "/./countries", "/countries/../pools", "/countries/", ""} {
+		req := httptest.NewRequest(http.MethodGet, admin.Prefix+path, nil)
+		req.Header.Set("Authorization", "Bearer "+e.operator)
+		rec := httptest.NewRecorder()
+		e.handler.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusNotFound, rec.Code, path)
+		assert.Contains(t, rec.Body.String(), `"code":"route_not_found"`, path)
 	}
 }

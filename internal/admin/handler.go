@@ -16,6 +16,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -105,7 +106,9 @@ func (h *Handler) serve(rec *recorder, r *http.Request) string {
 	}
 	r = r.WithContext(domain.WithActor(r.Context(), "operator_token:"+operator.ID))
 
-	if _, pattern := h.mux.Handler(r); pattern == "" {
+	// The mux would redirect an unclean path; the API answers it as a
+	// route it does not have.
+	if _, pattern := h.mux.Handler(r); pattern == "" || path.Clean(r.URL.Path) != r.URL.Path {
 		rec.fail(errRouteNotFound)
 		return "unmatched"
 	}

@@ -239,9 +239,12 @@ func validateUpdate(a domain.Address, p UpdateAddressParams) error {
 const maxTextLength = 255
 
 // textProblems returns what is wrong with the text field called what: it
-// is blank where required, or longer than maxTextLength.
+// is blank where required, longer than maxTextLength, or not text at all
+// (invalid UTF-8 or a NUL, which no database column should hold).
 func textProblems(what, value string, required bool) []string {
 	switch {
+	case !utf8.ValidString(value) || strings.ContainsRune(value, 0):
+		return []string{what + " must be UTF-8 text without NUL characters"}
 	case required && strings.TrimSpace(value) == "":
 		return []string{what + " can't be blank"}
 	case utf8.RuneCountInString(value) > maxTextLength:

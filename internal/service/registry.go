@@ -31,14 +31,14 @@ type CountrySpec struct {
 	EU       *bool   `json:"eu"`
 }
 
-func (s *Service) applyCountry(_ context.Context, spec CountrySpec, c *domain.Country, creating bool) []string {
+func (s *Service) applyCountry(_ context.Context, spec CountrySpec, c *domain.Country, creating bool) error {
 	var p problems
 	p.text("name", spec.Name, &c.Name, creating)
 	p.pattern("iso_code2", spec.ISOCode2, &c.ISOCode2, creating, isoCode2, "two capital letters")
 	p.pattern("iso_code3", spec.ISOCode3, &c.ISOCode3, creating, isoCode3, "three capital letters")
 	p.text("time_zone", spec.TimeZone, &c.TimeZone, creating)
 	set(spec.EU, &c.EU)
-	return p
+	return p.result()
 }
 
 // CreateCountry registers a country.
@@ -48,7 +48,7 @@ func (s *Service) CreateCountry(ctx context.Context, spec CountrySpec) (domain.C
 
 // UpdateCountry changes the fields of the country id that spec gives.
 func (s *Service) UpdateCountry(ctx context.Context, id string, spec CountrySpec) (domain.Country, error) {
-	return update(ctx, id, spec, s.getCountry, s.applyCountry, s.store.CountryUpdate)
+	return update(ctx, id, spec, "country", s.applyCountry, s.store.CountryUpdate)
 }
 
 func (s *Service) getCountry(ctx context.Context, id string) (domain.Country, error) {
@@ -63,14 +63,14 @@ type DataCenterSpec struct {
 	CountryID *string `json:"country_id"`
 }
 
-func (s *Service) applyDataCenter(ctx context.Context, spec DataCenterSpec, dc *domain.DataCenter, creating bool) []string {
+func (s *Service) applyDataCenter(ctx context.Context, spec DataCenterSpec, dc *domain.DataCenter, creating bool) error {
 	var p problems
 	p.text("name", spec.Name, &dc.Name, creating)
 	p.pattern("permalink", spec.Permalink, &dc.Permalink, creating, slug, slugRule)
 	if spec.CountryID != nil || creating {
 		parent(ctx, &p, "country_id", spec.CountryID, &dc.Country, s.getCountry)
 	}
-	return p
+	return p.result()
 }
 
 // CreateDataCenter registers a data center in a country.
@@ -81,7 +81,7 @@ func (s *Service) CreateDataCenter(ctx context.Context, spec DataCenterSpec) (do
 // UpdateDataCenter changes the fields of the data center id that spec
 // gives; it may move to another country.
 func (s *Service) UpdateDataCenter(ctx context.Context, id string, spec DataCenterSpec) (domain.DataCenter, error) {
-	return update(ctx, id, spec, s.getDataCenter, s.applyDataCenter, s.store.DataCenterUpdate)
+	return update(ctx, id, spec, "data_center", s.applyDataCenter, s.store.DataCenterUpdate)
 }
 
 func (s *Service) getDataCenter(ctx context.Context, id string) (domain.DataCenter, error) {
@@ -97,13 +97,13 @@ type NetworkSpec struct {
 	Default      *bool   `json:"default"`
 }
 
-func (s *Service) applyNetwork(ctx context.Context, spec NetworkSpec, n *domain.Network, creating bool) []string {
+func (s *Service) applyNetwork(ctx context.Context, spec NetworkSpec, n *domain.Network, creating bool) error {
 	var p problems
 	p.text("name", spec.Name, &n.Name, creating)
 	p.pattern("permalink", spec.Permalink, &n.Permalink, creating, slug, slugRule)
 	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &n.DataCenter, s.getDataCenter)
 	set(spec.Default, &n.Default)
-	return p
+	return p.result()
 }
 
 // CreateNetwork registers a network in a data center.
@@ -113,7 +113,7 @@ func (s *Service) CreateNetwork(ctx context.Context, spec NetworkSpec) (domain.N
 
 // UpdateNetwork changes the fields of the network id that spec gives.
 func (s *Service) UpdateNetwork(ctx context.Context, id string, spec NetworkSpec) (domain.Network, error) {
-	return update(ctx, id, spec, s.getNetwork, s.applyNetwork, s.store.NetworkUpdate)
+	return update(ctx, id, spec, "network", s.applyNetwork, s.store.NetworkUpdate)
 }
 
 func (s *Service) getNetwork(ctx context.Context, id string) (domain.Network, error) {
@@ -134,7 +134,7 @@ type PoolSpec struct {
 	Position  *int      `json:"position"`
 }
 
-func (s *Service) applyPool(ctx context.Context, spec PoolSpec, pool *domain.Pool, creating bool) []string {
+func (s *Service) applyPool(ctx context.Context, spec PoolSpec, pool *domain.Pool, creating bool) error {
 	var p problems
 	var network domain.Network
 	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &network, s.getNetwork)
@@ -155,9 +155,16 @@ func (s *Service) applyPool(ctx context.Context, spec PoolSpec, pool *domain.Poo
 	}
 	parse(&p, "strategy", spec.Strategy, &pool.Strategy, false, ipam.ParseStrategy)
 	parse(&p, "reuse", spec.Reuse, &pool.Reuse, false, ipam.ParseReuse)
+	if spec.Position != nil && (*spec.Position < 0 || *spec.Position > maxPoolPosition) {
+		p.add("position %d is not from 0 to %d", *spec.Position, maxPoolPosition)
+	}
 	set(spec.Position, &pool.Position)
-	return p
+	return p.result()
 }
+
+// maxPoolPosition bounds a pool's position, which orders a network's
+// pools; a network has a handful.
+const maxPoolPosition = 1_000_000
 
 // CreatePool adds a pool to a network. A pool that overlaps another of its
 // network, or whose gateway, ranges or reserved addresses fall outside its
@@ -170,7 +177,7 @@ func (s *Service) CreatePool(ctx context.Context, spec PoolSpec) (domain.Pool, e
 // CreatePool's refusals, a change that would exclude an address the pool
 // has handed out is refused with a domain.ConflictError naming it.
 func (s *Service) UpdatePool(ctx context.Context, id string, spec PoolSpec) (domain.Pool, error) {
-	return update(ctx, id, spec, s.getPool, s.applyPool, s.store.PoolUpdate)
+	return update(ctx, id, spec, "pool", s.applyPool, s.store.PoolUpdate)
 }
 
 func (s *Service) getPool(ctx context.Context, id string) (domain.Pool, error) {
@@ -186,7 +193,7 @@ type OrganizationSpec struct {
 	InfrastructureDomain *string `json:"infrastructure_domain"`
 }
 
-func (s *Service) applyOrganization(_ context.Context, spec OrganizationSpec, o *domain.Organization, creating bool) []string {
+func (s *Service) applyOrganization(_ context.Context, spec OrganizationSpec, o *domain.Organization, creating bool) error {
 	var p problems
 	p.text("name", spec.Name, &o.Name, creating)
 	p.pattern("sub_domain", spec.SubDomain, &o.SubDomain, creating, slug, slugRule)
@@ -194,7 +201,7 @@ func (s *Service) applyOrganization(_ context.Context, spec OrganizationSpec, o 
 	if o.InfrastructureDomain == "" {
 		o.InfrastructureDomain = o.SubDomain + ".katapult.cloud"
 	}
-	return p
+	return p.result()
 }
 
 // CreateOrganization registers a customer organization.
@@ -205,7 +212,7 @@ func (s *Service) CreateOrganization(ctx context.Context, spec OrganizationSpec)
 // UpdateOrganization changes the fields of the organization id that spec
 // gives.
 func (s *Service) UpdateOrganization(ctx context.Context, id string, spec OrganizationSpec) (domain.Organization, error) {
-	return update(ctx, id, spec, s.getOrganization, s.applyOrganization, s.store.OrganizationUpdate)
+	return update(ctx, id, spec, "organization", s.applyOrganization, s.store.OrganizationUpdate)
 }
 
 func (s *Service) getOrganization(ctx context.Context, id string) (domain.Organization, error) {
@@ -223,7 +230,7 @@ type VirtualMachineSpec struct {
 
 func (s *Service) applyVirtualMachine(
 	ctx context.Context, spec VirtualMachineSpec, vm *domain.VirtualMachine, creating bool,
-) []string {
+) error {
 	var p problems
 	var org domain.Organization
 	createOnly(ctx, &p, creating, "organization_id", spec.OrganizationID, &org, s.getOrganization)
@@ -234,9 +241,9 @@ func (s *Service) applyVirtualMachine(
 	p.text("name", spec.Name, &vm.Name, creating)
 	p.hostname("hostname", spec.Hostname, &vm.Hostname)
 	if vm.Hostname == "" {
-		p = append(p, "hostname can't be blank")
+		p.add("hostname can't be blank")
 	}
-	return p
+	return p.result()
 }
 
 // CreateVirtualMachine registers a customer's virtual machine, as a
@@ -250,7 +257,7 @@ func (s *Service) CreateVirtualMachine(ctx context.Context, spec VirtualMachineS
 func (s *Service) UpdateVirtualMachine(
 	ctx context.Context, id string, spec VirtualMachineSpec,
 ) (domain.VirtualMachine, error) {
-	return update(ctx, id, spec, s.getVirtualMachine, s.applyVirtualMachine, s.store.VirtualMachineUpdate)
+	return update(ctx, id, spec, "virtual_machine", s.applyVirtualMachine, s.store.VirtualMachineUpdate)
 }
 
 func (s *Service) getVirtualMachine(ctx context.Context, id string) (domain.VirtualMachine, error) {
@@ -268,14 +275,14 @@ type InterfaceSpec struct {
 	State            *string `json:"state"`
 }
 
-func (s *Service) applyInterface(ctx context.Context, spec InterfaceSpec, i *domain.Interface, creating bool) []string {
+func (s *Service) applyInterface(ctx context.Context, spec InterfaceSpec, i *domain.Interface, creating bool) error {
 	var p problems
 	createOnly(ctx, &p, creating, "virtual_machine_id", spec.VirtualMachineID, &i.VirtualMachine, s.getVirtualMachine)
 	i.VirtualMachineID = i.VirtualMachine.ID
 	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &i.Network, s.getNetwork)
 	if creating && p.ok() && i.Network.DataCenter.ID != i.VirtualMachine.DataCenter.ID {
-		p = append(p, fmt.Sprintf("network %s is in data center %s, not the virtual machine's %s",
-			i.Network.ID, i.Network.DataCenter.Permalink, i.VirtualMachine.DataCenter.Permalink))
+		p.add("network %s is in data center %s, not the virtual machine's %s",
+			i.Network.ID, i.Network.DataCenter.Permalink, i.VirtualMachine.DataCenter.Permalink)
 	}
 	parse(&p, "mac_address", spec.MACAddress, &i.MACAddress, false, parseMAC)
 	if creating && i.MACAddress == "" {
@@ -285,7 +292,7 @@ func (s *Service) applyInterface(ctx context.Context, spec InterfaceSpec, i *dom
 	if creating && i.State == "" {
 		i.State = "attached"
 	}
-	return p
+	return p.result()
 }
 
 // CreateInterface registers a network interface of a virtual machine on a
@@ -296,7 +303,7 @@ func (s *Service) CreateInterface(ctx context.Context, spec InterfaceSpec) (doma
 
 // UpdateInterface changes the MAC address or state of the interface id.
 func (s *Service) UpdateInterface(ctx context.Context, id string, spec InterfaceSpec) (domain.Interface, error) {
-	return update(ctx, id, spec, s.getInterface, s.applyInterface, s.store.InterfaceUpdate)
+	return update(ctx, id, spec, "interface", s.applyInterface, s.store.InterfaceUpdate)
 }
 
 func (s *Service) getInterface(ctx context.Context, id string) (domain.Interface, error) {
@@ -308,63 +315,78 @@ func (s *Service) getInterface(ctx context.Context, id string) (domain.Interface
 // store, or returns the problems apply found.
 func create[Spec, T any](
 	ctx context.Context, spec Spec,
-	apply func(context.Context, Spec, *T, bool) []string,
+	apply func(context.Context, Spec, *T, bool) error,
 	store func(context.Context, T) (T, error),
 ) (T, error) {
 	var obj T
-	if problems := apply(ctx, spec, &obj, true); len(problems) > 0 {
+	if err := apply(ctx, spec, &obj, true); err != nil {
 		var zero T
-		return zero, &domain.ValidationError{Messages: problems}
+		return zero, err
 	}
 	return store(ctx, obj)
 }
 
-// update reads the object id with get, changes it as spec says with apply
-// and stores it with store.
+// update changes the object id, an object (as NotFoundError names it), as
+// spec says: store reads it, apply edits it and store writes it, all under
+// the object's lock.
 func update[Spec, T any](
-	ctx context.Context, id string, spec Spec,
-	get func(context.Context, string) (T, error),
-	apply func(context.Context, Spec, *T, bool) []string,
-	store func(context.Context, T) (T, error),
+	ctx context.Context, id string, spec Spec, object string,
+	apply func(context.Context, Spec, *T, bool) error,
+	store func(context.Context, string, func(*T) error) (T, error),
 ) (T, error) {
-	obj, err := get(ctx, id)
-	if err != nil {
-		return obj, err
-	}
-	if problems := apply(ctx, spec, &obj, false); len(problems) > 0 {
-		var zero T
-		return zero, &domain.ValidationError{Messages: problems}
-	}
-	return store(ctx, obj)
+	obj, err := store(ctx, id, func(obj *T) error {
+		return apply(ctx, spec, obj, false)
+	})
+	return obj, notFound(err, object)
 }
 
-// problems collects what is wrong with a spec, one message a field.
-type problems []string
-
-func (p problems) ok() bool {
-	return len(p) == 0
+// problems collects what is wrong with a spec, one message a field, and
+// any failure to check it, such as a database that does not answer.
+type problems struct {
+	messages []string
+	err      error
 }
 
-// text sets *dst to *value after checking its length; a required field
-// must be given and not blank.
-func (p *problems) text(field string, value, dst *string, required bool) {
+func (p *problems) add(format string, args ...any) {
+	p.messages = append(p.messages, fmt.Sprintf(format, args...))
+}
+
+func (p *problems) ok() bool {
+	return len(p.messages) == 0 && p.err == nil
+}
+
+// result returns the failure to check, the problems as one
+// domain.ValidationError, or nil.
+func (p *problems) result() error {
+	switch {
+	case p.err != nil:
+		return p.err
+	case len(p.messages) > 0:
+		return &domain.ValidationError{Messages: p.messages}
+	}
+	return nil
+}
+
+// text sets *dst to *value, a field every object has: it must be given on
+// create, and never blank.
+func (p *problems) text(field string, value, dst *string, creating bool) {
 	if value == nil {
-		if required {
-			*p = append(*p, field+" can't be blank")
+		if creating {
+			p.add("%s can't be blank", field)
 		}
 		return
 	}
-	*p = append(*p, textProblems(field, *value, required)...)
+	p.messages = append(p.messages, textProblems(field, *value, true)...)
 	*dst = *value
 }
 
 // pattern is text for a field whose value must match re, described by
 // rule.
-func (p *problems) pattern(field string, value, dst *string, required bool, re *regexp.Regexp, rule string) {
-	before := len(*p)
-	p.text(field, value, dst, required)
-	if len(*p) == before && value != nil && !re.MatchString(*value) {
-		*p = append(*p, fmt.Sprintf("%s %q must be %s", field, *value, rule))
+func (p *problems) pattern(field string, value, dst *string, creating bool, re *regexp.Regexp, rule string) {
+	before := len(p.messages)
+	p.text(field, value, dst, creating)
+	if len(p.messages) == before && value != nil && !re.MatchString(*value) {
+		p.add("%s %q must be %s", field, *value, rule)
 	}
 }
 
@@ -375,7 +397,7 @@ func (p *problems) hostname(field string, value, dst *string) {
 		return
 	}
 	if *value != "" && !isHostname(*value) {
-		*p = append(*p, fmt.Sprintf("%s %q is not a valid host name", field, *value))
+		p.add("%s %q is not a valid host name", field, *value)
 		return
 	}
 	*dst = *value
@@ -385,13 +407,13 @@ func (p *problems) hostname(field string, value, dst *string) {
 func parse[T any](p *problems, field string, value *string, dst *T, required bool, fn func(string) (T, error)) {
 	if value == nil {
 		if required {
-			*p = append(*p, field+" can't be blank")
+			p.add("%s can't be blank", field)
 		}
 		return
 	}
 	parsed, err := fn(*value)
 	if err != nil {
-		*p = append(*p, fmt.Sprintf("%s %q is not valid: %v", field, *value, err))
+		p.add("%s %q is not valid: %v", field, *value, err)
 		return
 	}
 	*dst = parsed
@@ -406,7 +428,7 @@ func (p *problems) ranges(field string, items *[]string, dst *[]ipam.Range) {
 	for _, item := range *items {
 		r, err := ipam.ParseRange(item)
 		if err != nil {
-			*p = append(*p, fmt.Sprintf("%s entry %q is not an address, range or prefix", field, item))
+			p.add("%s entry %q is not an address, range or prefix", field, item)
 			continue
 		}
 		out = append(out, r)
@@ -418,15 +440,15 @@ func (p *problems) ranges(field string, items *[]string, dst *[]ipam.Range) {
 func parent[T any](ctx context.Context, p *problems, field string, id *string, dst *T,
 	get func(context.Context, string) (T, error)) {
 	if id == nil || *id == "" {
-		*p = append(*p, field+" can't be blank")
+		p.add("%s can't be blank", field)
 		return
 	}
 	obj, err := get(ctx, *id)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
-		*p = append(*p, fmt.Sprintf("%s %s does not exist", field, *id))
+		p.add("%s %q does not exist", field, *id)
 	case err != nil:
-		*p = append(*p, fmt.Sprintf("%s %s could not be read: %v", field, *id, err))
+		p.err = fmt.Errorf("read %s %s: %w", field, *id, err)
 	default:
 		*dst = obj
 	}
@@ -440,7 +462,7 @@ func createOnly[T any](ctx context.Context, p *problems, creating bool, field st
 	case creating:
 		parent(ctx, p, field, id, dst, get)
 	case id != nil:
-		*p = append(*p, field+" cannot be changed")
+		p.add("%s cannot be changed", field)
 	}
 }
 

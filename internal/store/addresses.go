@@ -186,23 +186,30 @@ func (s *Store) AddressDelete(ctx context.Context, id string) error {
 	return translate(err, "delete address "+id)
 }
 
-// addressRelease deletes the address id in tx and gives it back to its pool.
+// addressRelease deletes the address id in tx and gives it back to its
+// pool. It locks the pool before the address row, the order every
+// transaction that takes both keeps, so that none waits on another in a
+// circle.
 func (s *Store) addressRelease(ctx context.Context, tx *sql.Tx, id string) error {
+	var poolID string
+	if err := tx.QueryRowContext(ctx, `SELECT pool_id FROM ip_addresses WHERE id = $1`, id).Scan(&poolID); err != nil {
+		return err
+	}
+	pool, err := s.poolLock(ctx, tx, poolID)
+	if err != nil {
+		return err
+	}
+
 	// Reading the row by deleting it means that of two concurrent
 	// deletes only one finds it, so the address goes back once.
-	var poolID, text string
-	err := tx.QueryRowContext(ctx, `DELETE FROM ip_addresses WHERE id = $1 RETURNING pool_id, address`, id).
-		Scan(&poolID, &text)
+	var text string
+	err = tx.QueryRowContext(ctx, `DELETE FROM ip_addresses WHERE id = $1 RETURNING address`, id).Scan(&text)
 	if err != nil {
 		return err
 	}
 	a, err := netip.ParseAddr(text)
 	if err != nil {
 		return fmt.Errorf("decode address %s: %w", id, err)
-	}
-	pool, err := s.poolLock(ctx, tx, poolID)
-	if err != nil {
-		return err
 	}
 	return poolGiveBack(ctx, tx, pool, a)
 }
@@ -319,36 +326,46 @@ func addressGet(ctx context.Context, q queryer, id string) (domain.Address, erro
 	return scanAddress(q.QueryRowContext(ctx, `SELECT `+addressColumns+` FROM `+addressJoin+` WHERE a.id = $1`, id))
 }
 
-// unallocateWhere unallocates, in tx, every address where selects, and
-// records each in the audit log: they stay in their organization.
-func (s *Store) unallocateWhere(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	ids, err := selectIDs(ctx, tx, `SELECT a.id FROM ip_addresses a WHERE `+where+` ORDER BY a.id`, args...)
+// unallocateInterface unallocates, in tx, every address allocated to the
+// interface, and records each in the audit log: they stay in their
+// organization. An address that another transaction deleted or moved to
+// another interface meanwhile is left as that transaction made it.
+func (s *Store) unallocateInterface(ctx context.Context, tx *sql.Tx, interfaceID string) error {
+	ids, err := selectIDs(ctx, tx, `SELECT id FROM ip_addresses WHERE interface_id = $1 ORDER BY id`, interfaceID)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
+	return eachStill(ids, func(id string) error {
 		_, err := recordChange(ctx, s, tx, domain.ActionUnallocate, addressKind, id, func(domain.Address) error {
-			return execFound(ctx, tx, `UPDATE ip_addresses SET interface_id = NULL, reverse_dns = '' WHERE id = $1`, id)
+			return execFound(ctx, tx, `UPDATE ip_addresses SET interface_id = NULL, reverse_dns = ''
+				WHERE id = $1 AND interface_id = $2`, id, interfaceID)
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
-// releaseWhere deletes, in tx, every address where selects, gives each back
-// to its pool and records it in the audit log.
-func (s *Store) releaseWhere(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
-	ids, err := selectIDs(ctx, tx, `SELECT a.id FROM ip_addresses a WHERE `+where+` ORDER BY a.id`, args...)
+// releaseOrganization deletes, in tx, every address of the organization,
+// gives each back to its pool and records it in the audit log. The caller
+// holds every pool's lock (see lockAllPools).
+func (s *Store) releaseOrganization(ctx context.Context, tx *sql.Tx, orgID string) error {
+	ids, err := selectIDs(ctx, tx, `SELECT id FROM ip_addresses WHERE organization_id = $1 ORDER BY id`, orgID)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
+	return eachStill(ids, func(id string) error {
 		_, err := recordDelete(ctx, s, tx, addressKind, id, func(domain.Address) error {
 			return s.addressRelease(ctx, tx, id)
 		})
-		if err != nil {
+		return err
+	})
+}
+
+// eachStill runs fn for each of the IDs a removal listed, passing over
+// those another transaction removed or moved since: fn reports them as
+// sql.ErrNoRows.
+func eachStill(ids []string, fn func(id string) error) error {
+	for _, id := range ids {
+		if err := fn(id); err != nil && !errNoRows(err) {
 			return err
 		}
 	}

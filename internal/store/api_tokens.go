@@ -111,11 +111,18 @@ func (s *Store) APITokenUpdate(ctx context.Context, id string, p APITokenUpdateP
 		expires = new(unixSeconds(*p.ExpiresAt))
 	}
 
-	updated, err := updateRecorded(ctx, s, apiTokenKind, id, `UPDATE api_tokens SET
-		name = COALESCE($2, name), scopes = COALESCE($3, scopes),
-		authorized_networks = COALESCE($4, authorized_networks), expires_at = COALESCE($5, expires_at),
-		rate_limit = COALESCE($6, rate_limit)
-		WHERE id = $1`, id, p.Name, scopes, networks, expires, p.RateLimit)
+	var updated domain.APIToken
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		updated, err = recordUpdate(ctx, s, tx, apiTokenKind, id, func(domain.APIToken) error {
+			return execFound(ctx, tx, `UPDATE api_tokens SET
+				name = COALESCE($2, name), scopes = COALESCE($3, scopes),
+				authorized_networks = COALESCE($4, authorized_networks), expires_at = COALESCE($5, expires_at),
+				rate_limit = COALESCE($6, rate_limit)
+				WHERE id = $1`, id, p.Name, scopes, networks, expires, p.RateLimit)
+		})
+		return err
+	})
 	return updated, translate(err, "update API token "+id)
 }
 

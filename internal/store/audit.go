@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/ipd/ipd/internal/domain"
 )
@@ -17,14 +18,14 @@ type kind[T any] struct {
 	get   func(ctx context.Context, q queryer, id string) (T, error)
 }
 
-// lock reads the object id for the rest of tx (on PostgreSQL, a row lock;
-// SQLite has one writer anyway), so that what the audit log records as
-// before is what the change changed, and so that an object being removed
-// gains no new children meanwhile: a concurrent insert that refers to it
-// waits, then finds it gone.
-func (k kind[T]) lock(ctx context.Context, s *Store, tx *sql.Tx, id string) (T, error) {
+// lock reads the object id for the rest of tx with the row lock suffix
+// (see dialect), so that what the audit log records as before is what the
+// change changed. A removal takes lockRow, so that the object gains no new
+// children meanwhile: a concurrent insert that refers to it waits, then
+// finds it gone.
+func (k kind[T]) lock(ctx context.Context, tx *sql.Tx, id, suffix string) (T, error) {
 	var found string
-	err := tx.QueryRowContext(ctx, `SELECT id FROM `+k.table+` WHERE id = $1`+s.dialect.lockRow, id).Scan(&found)
+	err := tx.QueryRowContext(ctx, `SELECT id FROM `+k.table+` WHERE id = $1`+suffix, id).Scan(&found)
 	if err != nil {
 		var zero T
 		return zero, err
@@ -47,14 +48,24 @@ func createRecorded[T any](ctx context.Context, s *Store, k kind[T], id, query s
 	return created, err
 }
 
-// updateRecorded runs the UPDATE query of the object id in a write
-// transaction and records the change there.
-func updateRecorded[T any](ctx context.Context, s *Store, k kind[T], id, query string, args ...any) (T, error) {
+// updateRecorded changes the object id in one write transaction: it locks
+// and reads it, lets edit change a copy, stores the copy with save and
+// records both versions. Reading, editing and storing under one lock means
+// that concurrent updates of different fields do not undo each other.
+// edit may run more than once, when the transaction is retried.
+func updateRecorded[T any](
+	ctx context.Context, s *Store, k kind[T], id string,
+	edit func(*T) error, save func(tx *sql.Tx, edited T) error,
+) (T, error) {
 	var updated T
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		updated, err = recordUpdate(ctx, s, tx, k, id, func(T) error {
-			return execFound(ctx, tx, query, args...)
+		updated, err = recordUpdate(ctx, s, tx, k, id, func(before T) error {
+			edited := before
+			if err := edit(&edited); err != nil {
+				return err
+			}
+			return save(tx, edited)
 		})
 		return err
 	})
@@ -75,20 +86,23 @@ func recordCreate[T any](ctx context.Context, s *Store, tx *sql.Tx, k kind[T], i
 	return after, s.record(ctx, tx, domain.ActionCreate, k.name, id, nil, after)
 }
 
-// recordUpdate reads the object id, runs update on it, reads it again and
-// records both versions.
+// recordUpdate locks and reads the object id, runs update on it, reads it
+// again and records both versions; an update that changed nothing is not
+// recorded.
 func recordUpdate[T any](
 	ctx context.Context, s *Store, tx *sql.Tx, k kind[T], id string, update func(before T) error,
 ) (T, error) {
 	return recordChange(ctx, s, tx, domain.ActionUpdate, k, id, update)
 }
 
-// recordChange is recordUpdate for a change the log names action.
+// recordChange is recordUpdate for a change the log names action, which
+// is recorded even when the object reads the same after it, as a token's
+// does once its secret is replaced.
 func recordChange[T any](
 	ctx context.Context, s *Store, tx *sql.Tx, action string, k kind[T], id string, update func(before T) error,
 ) (T, error) {
 	var zero T
-	before, err := k.lock(ctx, s, tx, id)
+	before, err := k.lock(ctx, tx, id, s.dialect.lockRowToChange)
 	if err != nil {
 		return zero, err
 	}
@@ -99,16 +113,19 @@ func recordChange[T any](
 	if err != nil {
 		return zero, err
 	}
+	if action == domain.ActionUpdate && reflect.DeepEqual(before, after) {
+		return after, nil
+	}
 	return after, s.record(ctx, tx, action, k.name, id, before, after)
 }
 
-// recordDelete reads the object id, runs remove on it and records the
-// deletion with the object as it was.
+// recordDelete locks and reads the object id, runs remove on it and
+// records the deletion with the object as it was.
 func recordDelete[T any](
 	ctx context.Context, s *Store, tx *sql.Tx, k kind[T], id string, remove func(before T) error,
 ) (T, error) {
 	var zero T
-	before, err := k.lock(ctx, s, tx, id)
+	before, err := k.lock(ctx, tx, id, s.dialect.lockRow)
 	if err != nil {
 		return zero, err
 	}

@@ -36,14 +36,20 @@ type dialect struct {
 	// the transaction ends. SQLite needs nothing: its write transaction
 	// already holds the database lock.
 	lockRow string
+
+	// lockRowToChange is lockRow for a row that is changed but keeps its
+	// key: it serializes changes of the row without holding up inserts of
+	// rows that refer to it (PostgreSQL's FOR NO KEY UPDATE).
+	lockRowToChange string
 }
 
 func dialectFor(dsn string) *dialect {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return &dialect{
-			name:    "postgres",
-			goose:   goose.DialectPostgres,
-			lockRow: ` FOR UPDATE`,
+			name:            "postgres",
+			goose:           goose.DialectPostgres,
+			lockRow:         ` FOR UPDATE`,
+			lockRowToChange: ` FOR NO KEY UPDATE`,
 		}
 	}
 	return &dialect{
@@ -150,4 +156,12 @@ func isForeignKeyViolation(err error) bool {
 	}
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23503"
+}
+
+// isNotText reports whether err is PostgreSQL refusing a value as text: a
+// NUL character or bytes that are not UTF-8. SQLite stores such values, so
+// on PostgreSQL they can only name rows that do not exist.
+func isNotText(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05")
 }

@@ -8,8 +8,9 @@ import (
 
 // translate maps a driver error to the domain's sentinels, once, with the
 // operation it came from: a missing row is domain.ErrNotFound, and so is a
-// foreign-key failure, a row that refers to one removed meanwhile; a
-// unique constraint failure is domain.ErrConflict. Other errors are
+// foreign-key failure, a row that refers to one removed meanwhile, and a
+// key PostgreSQL refuses as text, which no row can have; a unique
+// constraint failure is domain.ErrConflict. Other errors are
 // wrapped as they are.
 func translate(err error, op string) error {
 	switch {
@@ -17,7 +18,7 @@ func translate(err error, op string) error {
 		return nil
 	case errNoRows(err):
 		return fmt.Errorf("%s: %w", op, domain.ErrNotFound)
-	case isForeignKeyViolation(err):
+	case isForeignKeyViolation(err), isNotText(err):
 		return fmt.Errorf("%s: %w: %w", op, domain.ErrNotFound, err)
 	case isUniqueViolation(err):
 		return fmt.Errorf("%s: %w: %w", op, domain.ErrConflict, err)

@@ -24,11 +24,16 @@ func (s *Store) CountryCreate(ctx context.Context, c domain.Country) (domain.Cou
 	return created, translate(err, "create country "+c.ISOCode2)
 }
 
-// CountryUpdate sets every field of the country c.ID to c's.
-func (s *Store) CountryUpdate(ctx context.Context, c domain.Country) (domain.Country, error) {
-	updated, err := updateRecorded(ctx, s, countryKind, c.ID, `UPDATE countries SET name = $2, iso_code2 = $3, iso_code3 = $4,
-		time_zone = $5, eu = $6 WHERE id = $1`, c.ID, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
-	return updated, translate(err, "update country "+c.ID)
+// CountryUpdate changes the country id as edit says, under the row's lock
+// (see updateRecorded).
+func (s *Store) CountryUpdate(
+	ctx context.Context, id string, edit func(*domain.Country) error,
+) (domain.Country, error) {
+	updated, err := updateRecorded(ctx, s, countryKind, id, edit, func(tx *sql.Tx, c domain.Country) error {
+		return execFound(ctx, tx, `UPDATE countries SET name = $2, iso_code2 = $3, iso_code3 = $4,
+			time_zone = $5, eu = $6 WHERE id = $1`, c.ID, c.Name, c.ISOCode2, c.ISOCode3, c.TimeZone, c.EU)
+	})
+	return updated, translate(err, "update country "+id)
 }
 
 // CountryDelete removes the country id. A country that still has data
@@ -84,12 +89,16 @@ func (s *Store) DataCenterCreate(ctx context.Context, dc domain.DataCenter) (dom
 	return created, translate(err, "create data center "+dc.Permalink)
 }
 
-// DataCenterUpdate sets the name, permalink and country of the data center
-// dc.ID to dc's.
-func (s *Store) DataCenterUpdate(ctx context.Context, dc domain.DataCenter) (domain.DataCenter, error) {
-	updated, err := updateRecorded(ctx, s, dataCenterKind, dc.ID, `UPDATE data_centers SET name = $2, permalink = $3, country_id = $4
-		WHERE id = $1`, dc.ID, dc.Name, dc.Permalink, dc.Country.ID)
-	return updated, translate(err, "update data center "+dc.ID)
+// DataCenterUpdate changes the name, permalink or country of the data
+// center id as edit says.
+func (s *Store) DataCenterUpdate(
+	ctx context.Context, id string, edit func(*domain.DataCenter) error,
+) (domain.DataCenter, error) {
+	updated, err := updateRecorded(ctx, s, dataCenterKind, id, edit, func(tx *sql.Tx, dc domain.DataCenter) error {
+		return execFound(ctx, tx, `UPDATE data_centers SET name = $2, permalink = $3, country_id = $4
+			WHERE id = $1`, dc.ID, dc.Name, dc.Permalink, dc.Country.ID)
+	})
+	return updated, translate(err, "update data center "+id)
 }
 
 // DataCenterDelete removes the data center id. One that still has networks
@@ -153,13 +162,17 @@ func (s *Store) NetworkCreate(ctx context.Context, n domain.Network) (domain.Net
 	return created, translate(err, "create network "+n.Permalink)
 }
 
-// NetworkUpdate sets the name, permalink and default flag of the network
-// n.ID to n's. A network's data center is fixed once it has pools and
-// interfaces, so it is not changed here.
-func (s *Store) NetworkUpdate(ctx context.Context, n domain.Network) (domain.Network, error) {
-	updated, err := updateRecorded(ctx, s, networkKind, n.ID, `UPDATE networks SET name = $2, permalink = $3, is_default = $4
-		WHERE id = $1`, n.ID, n.Name, n.Permalink, n.Default)
-	return updated, translate(err, "update network "+n.ID)
+// NetworkUpdate changes the name, permalink or default flag of the
+// network id as edit says. A network's data center is fixed, since its
+// pools and interfaces are there.
+func (s *Store) NetworkUpdate(
+	ctx context.Context, id string, edit func(*domain.Network) error,
+) (domain.Network, error) {
+	updated, err := updateRecorded(ctx, s, networkKind, id, edit, func(tx *sql.Tx, n domain.Network) error {
+		return execFound(ctx, tx, `UPDATE networks SET name = $2, permalink = $3, is_default = $4
+			WHERE id = $1`, n.ID, n.Name, n.Permalink, n.Default)
+	})
+	return updated, translate(err, "update network "+id)
 }
 
 // NetworkDelete removes the network id. One that still has pools or

@@ -29,6 +29,9 @@ func (s *Store) PoolCreate(ctx context.Context, p domain.Pool) (domain.Pool, err
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		created, err = recordCreate(ctx, s, tx, poolKind, p.ID, func() error {
+			if err := s.lockNetworkPools(ctx, tx, p.NetworkID); err != nil {
+				return err
+			}
 			if err := poolCheckOverlap(ctx, tx, p); err != nil {
 				return err
 			}
@@ -45,43 +48,64 @@ func (s *Store) PoolCreate(ctx context.Context, p domain.Pool) (domain.Pool, err
 	return created, nil
 }
 
-// PoolUpdate replaces the prefix, ranges, gateway, reserved addresses,
-// strategy, reuse policy and position of the pool p.ID with p's. The
-// pool's network and IP version are fixed, and its allocated count is
-// the store's to keep, so p's are ignored.
+// PoolUpdate changes the prefix, ranges, gateway, reserved addresses,
+// strategy, reuse policy or position of the pool id as edit says. The
+// pool's network and IP version are fixed, and its allocated count is the
+// store's to keep, so edits of them are ignored or refused.
 //
 // The change is refused with a domain.ValidationError when
-// ipam.Pool.Validate refuses p, when p's prefix is of the other version,
+// ipam.Pool.Validate refuses it, when the prefix is of the other version,
 // or when it overlaps another pool of the network; and with a
 // domain.ConflictError naming the pool and the address when the pool
 // holds an address the new settings would never hand out, such as one
 // outside a shrunk prefix or under a new gateway or reserved range.
 //
-// It holds the pool's lock, so no allocation in the pool interleaves with
-// it, and records the change in the audit log. The pool's free space is
-// rebuilt from the new settings less every address the pool holds: that
-// costs O(allocated), unlike an allocation, which is fine for an
-// operator's change.
-func (s *Store) PoolUpdate(ctx context.Context, p domain.Pool) (domain.Pool, error) {
-	if err := p.Pool.Validate(); err != nil {
-		return domain.Pool{}, &domain.ValidationError{Messages: []string{err.Error()}}
-	}
-
+// It holds the network's pool lock (see lockNetworkPools) and the pool's
+// own, so no other change to the network's pools and no allocation in the
+// pool interleaves with it, and records the change in the audit log. The
+// pool's free space is rebuilt from the new settings less every address
+// the pool holds: that costs O(allocated), unlike an allocation, which is
+// fine for an operator's change.
+func (s *Store) PoolUpdate(ctx context.Context, id string, edit func(*domain.Pool) error) (domain.Pool, error) {
 	var updated domain.Pool
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := s.poolLock(ctx, tx, p.ID); err != nil {
+		var networkID string
+		if err := tx.QueryRowContext(ctx, `SELECT network_id FROM pools WHERE id = $1`, id).Scan(&networkID); err != nil {
+			return err
+		}
+		if err := s.lockNetworkPools(ctx, tx, networkID); err != nil {
+			return err
+		}
+		if _, err := s.poolLock(ctx, tx, id); err != nil {
 			return err
 		}
 		var err error
-		updated, err = recordUpdate(ctx, s, tx, poolKind, p.ID, func(before domain.Pool) error {
-			return poolReplace(ctx, tx, before, p)
+		updated, err = recordUpdate(ctx, s, tx, poolKind, id, func(before domain.Pool) error {
+			next := before
+			if err := edit(&next); err != nil {
+				return err
+			}
+			if err := next.Pool.Validate(); err != nil {
+				return &domain.ValidationError{Messages: []string{err.Error()}}
+			}
+			return poolReplace(ctx, tx, before, next)
 		})
 		return err
 	})
 	if err != nil {
-		return domain.Pool{}, translate(err, "update pool "+p.ID)
+		return domain.Pool{}, translate(err, "update pool "+id)
 	}
 	return updated, nil
+}
+
+// lockNetworkPools serializes, until tx ends, the changes to the pools of
+// the network networkID, so that two pools created or grown at once cannot
+// overlap. It locks the network's row without holding up allocations,
+// whose address rows refer to it.
+func (s *Store) lockNetworkPools(ctx context.Context, tx *sql.Tx, networkID string) error {
+	var found string
+	return tx.QueryRowContext(ctx, `SELECT id FROM networks WHERE id = $1`+s.dialect.lockRowToChange, networkID).
+		Scan(&found)
 }
 
 // poolReplace checks and stores the settings of p in the locked pool

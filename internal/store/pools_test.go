@@ -80,7 +80,7 @@ func TestPoolUpdateRefusals(t *testing.T) {
 
 				change := b.poolOf(tt.change)
 				change.ID = p.ID
-				_, err := b.store.PoolUpdate(b.ctx, change)
+				_, err := replacePool(b, change)
 
 				msg := refusalMessage(t, err, tt.conflict)
 				for _, want := range tt.want {
@@ -124,7 +124,7 @@ func TestPoolUpdateGrow(t *testing.T) {
 
 		grown := b.poolOf(poolSpec{prefix: "10.0.0.0/28", gateway: "10.0.0.1"})
 		grown.ID = p.ID
-		updated, err := b.store.PoolUpdate(b.ctx, grown)
+		updated, err := replacePool(b, grown)
 		require.NoError(t, err)
 		require.Equal(t, netip.MustParsePrefix("10.0.0.0/28"), updated.Prefix)
 		require.EqualValues(t, 2, updated.Allocated, "the pool still holds .2 and .4")
@@ -157,7 +157,7 @@ func TestPoolUpdateShrink(t *testing.T) {
 
 		shrunk := b.poolOf(poolSpec{prefix: "10.0.0.0/29", gateway: "10.0.0.1", reserved: []string{"10.0.0.4"}})
 		shrunk.ID = p.ID
-		updated, err := b.store.PoolUpdate(b.ctx, shrunk)
+		updated, err := replacePool(b, shrunk)
 		require.NoError(t, err)
 		requirePoolAudit(t, b, p.ID, domain.ActionUpdate, p, updated)
 		requireFreeRanges(t, b, p.ID, "10.0.0.3", "10.0.0.6")
@@ -186,7 +186,7 @@ func TestPoolUpdateStrategy(t *testing.T) {
 
 		random := p
 		random.Strategy, random.Position = ipam.Random, 3
-		updated, err := b.store.PoolUpdate(b.ctx, random)
+		updated, err := replacePool(b, random)
 		require.NoError(t, err)
 		require.Equal(t, ipam.Random, updated.Strategy)
 		require.Equal(t, 3, updated.Position)
@@ -234,7 +234,7 @@ func TestPoolUpdateConcurrent(t *testing.T) {
 			})
 		}
 		wg.Go(func() {
-			_, err := b.store.PoolUpdate(b.ctx, grown)
+			_, err := replacePool(b, grown)
 			mu.Lock()
 			errs = append(errs, err)
 			mu.Unlock()
@@ -267,7 +267,7 @@ func TestPoolUpdateMissing(t *testing.T) {
 		missing := b.poolOf(poolSpec{prefix: "10.0.0.0/29"})
 		missing.ID = "sbnt_missing"
 
-		_, err := b.store.PoolUpdate(b.ctx, missing)
+		_, err := replacePool(b, missing)
 		require.ErrorIs(t, err, domain.ErrNotFound)
 		require.ErrorIs(t, b.store.PoolDelete(b.ctx, missing.ID), domain.ErrNotFound)
 		_, err = b.store.PoolGet(b.ctx, missing.ID)
@@ -472,4 +472,12 @@ func auditPool(t *testing.T, raw json.RawMessage) domain.Pool {
 		require.NoError(t, json.Unmarshal(raw, &p))
 	}
 	return p
+}
+
+// replacePool sets every setting of the pool p.ID to p's.
+func replacePool(b *bundle, p domain.Pool) (domain.Pool, error) {
+	return b.store.PoolUpdate(b.ctx, p.ID, func(current *domain.Pool) error {
+		current.Pool, current.Strategy, current.Reuse, current.Position = p.Pool, p.Strategy, p.Reuse, p.Position
+		return nil
+	})
 }

@@ -23,12 +23,16 @@ func (s *Store) VirtualMachineCreate(ctx context.Context, vm domain.VirtualMachi
 	return created, translate(err, "create virtual machine "+vm.Name)
 }
 
-// VirtualMachineUpdate sets the name and hostname of the virtual machine
-// vm.ID to vm's; its organization and data center are fixed.
-func (s *Store) VirtualMachineUpdate(ctx context.Context, vm domain.VirtualMachine) (domain.VirtualMachine, error) {
-	updated, err := updateRecorded(ctx, s, virtualMachineKind, vm.ID, `UPDATE virtual_machines SET name = $2, hostname = $3 WHERE id = $1`,
-		vm.ID, vm.Name, vm.Hostname)
-	return updated, translate(err, "update virtual machine "+vm.ID)
+// VirtualMachineUpdate changes the name or hostname of the virtual machine
+// id as edit says; its organization and data center are fixed.
+func (s *Store) VirtualMachineUpdate(
+	ctx context.Context, id string, edit func(*domain.VirtualMachine) error,
+) (domain.VirtualMachine, error) {
+	updated, err := updateRecorded(ctx, s, virtualMachineKind, id, edit, func(tx *sql.Tx, vm domain.VirtualMachine) error {
+		return execFound(ctx, tx, `UPDATE virtual_machines SET name = $2, hostname = $3 WHERE id = $1`,
+			vm.ID, vm.Name, vm.Hostname)
+	})
+	return updated, translate(err, "update virtual machine "+id)
 }
 
 // VirtualMachineDelete removes the virtual machine id with its interfaces.
@@ -47,10 +51,10 @@ func (s *Store) virtualMachineRemove(ctx context.Context, tx *sql.Tx, id string)
 		if err != nil {
 			return err
 		}
-		for _, ifaceID := range interfaces {
-			if err := s.interfaceRemove(ctx, tx, ifaceID); err != nil {
-				return err
-			}
+		if err := eachStill(interfaces, func(ifaceID string) error {
+			return s.interfaceRemove(ctx, tx, ifaceID)
+		}); err != nil {
+			return err
 		}
 		return execFound(ctx, tx, `DELETE FROM virtual_machines WHERE id = $1`, id)
 	})
@@ -116,12 +120,16 @@ func (s *Store) InterfaceCreate(ctx context.Context, i domain.Interface) (domain
 	return created, translate(err, "create interface "+i.MACAddress)
 }
 
-// InterfaceUpdate sets the MAC address and state of the interface i.ID to
-// i's; its virtual machine and network are fixed.
-func (s *Store) InterfaceUpdate(ctx context.Context, i domain.Interface) (domain.Interface, error) {
-	updated, err := updateRecorded(ctx, s, interfaceKind, i.ID, `UPDATE interfaces SET mac_address = $2, state = $3 WHERE id = $1`,
-		i.ID, i.MACAddress, i.State)
-	return updated, translate(err, "update interface "+i.ID)
+// InterfaceUpdate changes the MAC address or state of the interface id as
+// edit says; its virtual machine and network are fixed.
+func (s *Store) InterfaceUpdate(
+	ctx context.Context, id string, edit func(*domain.Interface) error,
+) (domain.Interface, error) {
+	updated, err := updateRecorded(ctx, s, interfaceKind, id, edit, func(tx *sql.Tx, i domain.Interface) error {
+		return execFound(ctx, tx, `UPDATE interfaces SET mac_address = $2, state = $3 WHERE id = $1`,
+			i.ID, i.MACAddress, i.State)
+	})
+	return updated, translate(err, "update interface "+id)
 }
 
 // InterfaceDelete removes the interface id. The addresses allocated
@@ -135,8 +143,15 @@ func (s *Store) InterfaceDelete(ctx context.Context, id string) error {
 }
 
 func (s *Store) interfaceRemove(ctx context.Context, tx *sql.Tx, id string) error {
+	// Unallocating before the interface's row is locked takes the address
+	// rows first, as allocate_ip does before it refers to the interface;
+	// once the row is locked, a second pass finds the addresses allocated
+	// to it meanwhile.
+	if err := s.unallocateInterface(ctx, tx, id); err != nil {
+		return err
+	}
 	_, err := recordDelete(ctx, s, tx, interfaceKind, id, func(domain.Interface) error {
-		if err := s.unallocateWhere(ctx, tx, `a.interface_id = $1`, id); err != nil {
+		if err := s.unallocateInterface(ctx, tx, id); err != nil {
 			return err
 		}
 		return execFound(ctx, tx, `DELETE FROM interfaces WHERE id = $1`, id)
