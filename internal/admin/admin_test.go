@@ -370,6 +370,29 @@ func TestSecretsNotStored(t *testing.T) {
 	})
 }
 
+// TestSecretsNotLogged sends good, wrong and customer secrets to the
+// operator API and finds none of them in its log.
+func TestSecretsNotLogged(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	p := e.register()
+	customer := e.customerToken(p.org)
+	var logged strings.Builder
+	handler := admin.New(e.svc, slog.New(slog.NewTextHandler(&logged, nil)), admin.Config{})
+
+	wrong := e.operator[:len(e.operator)-4] + "AAAA"
+	for _, secret := range []string{e.operator, wrong, customer} {
+		for _, path := range []string{"/countries", "/nowhere"} {
+			req := httptest.NewRequest(http.MethodGet, admin.Prefix+path, nil)
+			req.Header.Set("Authorization", "Bearer "+secret)
+			handler.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	}
+	require.Equal(t, 6, strings.Count(logged.String(), "Operator request"), "one line a request")
+	for _, secret := range []string{e.operator, wrong, customer} {
+		assert.NotContains(t, logged.String(), secret[len(secret)-20:])
+	}
+}
+
 // TestRequiredFields creates each kind of object from an empty body and
 // expects every required field named.
 func TestRequiredFields(t *testing.T) {
