@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -17,8 +18,14 @@ import (
 // adminTokenCommand manages operator tokens, which only someone with the
 // database can make: the operator API cannot create its own credentials.
 func adminTokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const usage = "Usage: ipd admin-token create --name NAME | list | delete --id ID [--database PATH|URL]\n\n" +
+		"Run \"ipd admin-token create --help\" for the flags."
+	if len(args) > 0 && slices.Contains([]string{"help", "-h", "-help", "--help"}, args[0]) {
+		fmt.Fprintln(stderr, usage)
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "create" && args[0] != "list" && args[0] != "delete" {
-		fmt.Fprintln(stderr, "Usage: ipd admin-token create --name NAME | list | delete --id ID [--database PATH|URL]")
+		fmt.Fprintln(stderr, usage)
 		return errors.New("admin-token needs create, list or delete")
 	}
 	action := args[0]
@@ -31,7 +38,11 @@ func adminTokenCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 
-	st, err := store.Open(ctx, *database)
+	open := store.OpenExisting
+	if action == "create" {
+		open = store.Open
+	}
+	st, err := open(ctx, *database)
 	if err != nil {
 		return err
 	}

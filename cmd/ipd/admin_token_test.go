@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ipd/ipd/internal/inventory"
 )
 
 // TestAdminToken creates, lists and deletes an operator token the way an
@@ -47,4 +51,26 @@ func TestAdminToken(t *testing.T) {
 	require.ErrorContains(t, err, "--name")
 	_, err = adminToken("rotate")
 	require.ErrorContains(t, err, "create, list or delete")
+}
+
+// TestCommandsThatNeedADatabase refuses a SQLite path with no database
+// behind it, for the commands that only read one or add to it, and creates
+// nothing there.
+func TestCommandsThatNeedADatabase(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "typo.db")
+	file := filepath.Join(dir, "inventory.yaml")
+	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	for _, args := range [][]string{
+		{"apply", "--dry-run", "-f", file},
+		{"pools"},
+		{"token", "--organization", "acme", "--scopes", "ip_addresses"},
+		{"admin-token", "list"},
+	} {
+		err := run(context.Background(), append(args, "--database", missing), io.Discard, io.Discard)
+		require.ErrorContains(t, err, "no such file", args)
+		require.NoFileExists(t, missing, args)
+	}
+	require.ErrorIs(t, run(context.Background(), []string{"admin-token", "--help"}, io.Discard, io.Discard), flag.ErrHelp)
 }

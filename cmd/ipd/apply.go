@@ -32,7 +32,12 @@ func applyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *database)
+	open := store.Open
+	if *dryRun {
+		// A dry run changes nothing, so it does not create a database.
+		open = store.OpenExisting
+	}
+	st, err := open(ctx, *database)
 	if err != nil {
 		return err
 	}
@@ -87,7 +92,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return errors.New("token needs --organization and --scopes")
 	}
 
-	st, err := store.Open(ctx, *database)
+	st, err := store.OpenExisting(ctx, *database)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func poolsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 
-	st, err := store.Open(ctx, *database)
+	st, err := store.OpenExisting(ctx, *database)
 	if err != nil {
 		return err
 	}

@@ -288,6 +288,15 @@ func TestRefusals(t *testing.T) {
 			{"a second machine of one hostname", "POST", "/virtual_machines",
 				`{"organization_id":"` + p.org + `","data_center_id":"` + p.dataCenter + `","name":"x","hostname":"web-1"}`,
 				409, "conflict", "hostname"},
+			{"every part of a pool outside it, each named", "POST", "/pools",
+				`{"network_id":"` + p.network + `","prefix":"10.0.1.0/29","gateway":"10.0.2.1",` +
+					`"ranges":["10.0.1.2-10.0.1.20"],"reserved":["10.9.0.0/28"]}`,
+				422, "validation_error", `"gateway 10.0.2.1 is outside 10.0.1.0/29",` +
+					`"allocation range 10.0.1.2-10.0.1.20 is outside 10.0.1.0/29",` +
+					`"reserved range 10.9.0.0-10.9.0.15 is outside 10.0.1.0/29"`},
+			{"a second interface on one network", "POST", "/interfaces",
+				`{"virtual_machine_id":"` + vm + `","network_id":"` + p.network + `"}`,
+				409, "conflict", "another object already has this"},
 			{"a second organization of one domain", "POST", "/organizations",
 				`{"name":"Evil","sub_domain":"evil","infrastructure_domain":"acme.katapult.cloud"}`,
 				409, "conflict", "infrastructure_domain"},

@@ -66,14 +66,16 @@ type Organization struct {
 	CreatedAt            time.Time `json:"created_at"`
 }
 
-// VirtualMachine is a customer's virtual machine.
+// VirtualMachine is a customer's virtual machine. Where an address shows
+// the machine it is allocated to, only the ID, name and FQDN are read, so
+// the other fields are left out of its JSON when empty.
 type VirtualMachine struct {
 	ID             string     `json:"id"`
-	OrganizationID string     `json:"organization_id"`
+	OrganizationID string     `json:"organization_id,omitzero"`
 	Name           string     `json:"name"`
-	Hostname       string     `json:"hostname"`
-	DataCenter     DataCenter `json:"data_center"`
-	CreatedAt      time.Time  `json:"created_at"`
+	Hostname       string     `json:"hostname,omitzero"`
+	DataCenter     DataCenter `json:"data_center,omitzero"`
+	CreatedAt      time.Time  `json:"created_at,omitzero"`
 
 	// FQDN is the hostname in the organization's infrastructure domain.
 	FQDN string `json:"fqdn"`

@@ -26,7 +26,9 @@ type Pool struct {
 	Reserved []Range `json:"reserved"`
 }
 
-// Validate reports why p cannot be used, naming the offending part, or nil.
+// Validate reports why p cannot be used, naming each offending part, or
+// nil. When there are several problems the error joins them (see
+// errors.Join), one per part.
 func (p Pool) Validate() error {
 	if !p.Prefix.IsValid() || checkPoolable(p.Prefix.Addr()) != nil {
 		return errors.New("prefix is not a valid IPv4 or IPv6 prefix")
@@ -35,20 +37,21 @@ func (p Pool) Validate() error {
 		return fmt.Errorf("prefix %s has host bits set; did you mean %s?", p.Prefix, p.Prefix.Masked())
 	}
 	whole := RangeOf(p.Prefix)
+	var problems []error
 	if p.Gateway.IsValid() && !whole.Contains(p.Gateway) {
-		return fmt.Errorf("gateway %s is outside %s", p.Gateway, p.Prefix)
+		problems = append(problems, fmt.Errorf("gateway %s is outside %s", p.Gateway, p.Prefix))
 	}
 	for _, r := range p.Ranges {
 		if !r.IsValid() || !whole.Contains(r.From) || !whole.Contains(r.To) {
-			return fmt.Errorf("allocation range %s is outside %s", r, p.Prefix)
+			problems = append(problems, fmt.Errorf("allocation range %s is outside %s", r, p.Prefix))
 		}
 	}
 	for _, r := range p.Reserved {
 		if !r.IsValid() || !whole.Contains(r.From) || !whole.Contains(r.To) {
-			return fmt.Errorf("reserved range %s is outside %s", r, p.Prefix)
+			problems = append(problems, fmt.Errorf("reserved range %s is outside %s", r, p.Prefix))
 		}
 	}
-	return nil
+	return errors.Join(problems...)
 }
 
 // Version returns the IP version of the pool's prefix.

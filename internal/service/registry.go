@@ -240,7 +240,7 @@ func (s *Service) applyVirtualMachine(
 	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &vm.DataCenter, s.getDataCenter)
 	p.text("name", spec.Name, &vm.Name, creating)
 	p.hostname("hostname", spec.Hostname, &vm.Hostname)
-	if vm.Hostname == "" {
+	if vm.Hostname == "" && (spec.Hostname == nil || *spec.Hostname == "") {
 		p.add("hostname can't be blank")
 	}
 	return p.result()

@@ -81,7 +81,7 @@ func (d *dialect) open(dsn string) (*sql.DB, error) {
 		return db, nil
 	}
 
-	path := strings.TrimPrefix(dsn, "file:")
+	path := sqlitePath(dsn)
 	params := url.Values{}
 	params.Set("_txlock", "immediate")
 	params.Add("_pragma", "busy_timeout(10000)")
@@ -98,6 +98,11 @@ func (d *dialect) open(dsn string) (*sql.DB, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	return db, nil
+}
+
+// sqlitePath returns the file a SQLite data source names.
+func sqlitePath(dsn string) string {
+	return strings.TrimPrefix(dsn, "file:")
 }
 
 // migrationFS returns the engine's migrations, numbered alike on both.
@@ -133,6 +138,19 @@ func (d *dialect) isTransient(err error) bool {
 		return pgErr.Code == "40001" || pgErr.Code == "40P01"
 	}
 	return false
+}
+
+// uniqueKey returns, for a unique constraint failure, the key that clashed
+// as the database names it: PostgreSQL's detail, "Key (permalink)=(x)
+// already exists.", or SQLite's columns, "virtual_machines.hostname".
+func uniqueKey(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Detail
+	}
+	_, columns, _ := strings.Cut(err.Error(), "UNIQUE constraint failed: ")
+	columns, _, _ = strings.Cut(columns, " (")
+	return columns
 }
 
 // isUniqueViolation reports whether err is a unique or primary-key

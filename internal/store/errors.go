@@ -21,7 +21,7 @@ func translate(err error, op string) error {
 	case isForeignKeyViolation(err), isNotText(err):
 		return fmt.Errorf("%s: %w: %w", op, domain.ErrNotFound, err)
 	case isUniqueViolation(err):
-		return fmt.Errorf("%s: %w: %w", op, domain.ErrConflict, err)
+		return &domain.ConflictError{Message: op + ": another object already has this " + uniqueKey(err)}
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

@@ -20,7 +20,7 @@ var poolKind = kind[domain.Pool]{name: "pool", table: "pools", get: poolGet}
 // creation is recorded in the audit log.
 func (s *Store) PoolCreate(ctx context.Context, p domain.Pool) (domain.Pool, error) {
 	if err := p.Pool.Validate(); err != nil {
-		return domain.Pool{}, &domain.ValidationError{Messages: []string{err.Error()}}
+		return domain.Pool{}, poolInvalid(err)
 	}
 	p.ID = newID(prefixPool)
 	p.Allocated = 0
@@ -86,7 +86,7 @@ func (s *Store) PoolUpdate(ctx context.Context, id string, edit func(*domain.Poo
 				return err
 			}
 			if err := next.Pool.Validate(); err != nil {
-				return &domain.ValidationError{Messages: []string{err.Error()}}
+				return poolInvalid(err)
 			}
 			return poolReplace(ctx, tx, before, next)
 		})
@@ -96,6 +96,20 @@ func (s *Store) PoolUpdate(ctx context.Context, id string, edit func(*domain.Poo
 		return domain.Pool{}, translate(err, "update pool "+id)
 	}
 	return updated, nil
+}
+
+// poolInvalid turns what ipam.Pool.Validate found into a
+// domain.ValidationError with a message per problem.
+func poolInvalid(err error) error {
+	var messages []string
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			messages = append(messages, e.Error())
+		}
+	} else {
+		messages = []string{err.Error()}
+	}
+	return &domain.ValidationError{Messages: messages}
 }
 
 // lockNetworkPools serializes, until tx ends, the changes to the pools of

@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -44,6 +45,18 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// OpenExisting is Open for a database that must be there already, for the
+// commands that only read one or add to it: a missing SQLite file is an
+// error rather than a new, empty database.
+func OpenExisting(ctx context.Context, url string) (*Store, error) {
+	if d := dialectFor(url); d.name == "sqlite" {
+		if _, err := os.Stat(sqlitePath(url)); err != nil {
+			return nil, fmt.Errorf("open sqlite database: %w", err)
+		}
+	}
+	return Open(ctx, url)
 }
 
 // Close closes the database connections.
