@@ -16,6 +16,7 @@ import (
 	"github.com/ipd/ipd/internal/admin"
 	"github.com/ipd/ipd/internal/api"
 	"github.com/ipd/ipd/internal/service"
+	"github.com/ipd/ipd/internal/store"
 	"github.com/ipd/ipd/internal/store/storetest"
 )
 
@@ -25,6 +26,7 @@ type env struct {
 	t        *testing.T
 	url      string
 	dbURL    string
+	store    *store.Store
 	svc      *service.Service
 	operator string // an operator token's secret
 }
@@ -50,7 +52,7 @@ func newEnvOn(t *testing.T, dbURL, operator string) *env {
 	server := httptest.NewServer(mux)
 	t.Cleanup(server.Close)
 
-	return &env{t: t, handler: adminHandler, url: server.URL, dbURL: dbURL, svc: svc, operator: operator}
+	return &env{t: t, handler: adminHandler, url: server.URL, dbURL: dbURL, store: st, svc: svc, operator: operator}
 }
 
 // response is one answer, its body decoded.
