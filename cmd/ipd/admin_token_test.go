@@ -5,14 +5,11 @@ import (
 	"context"
 	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/ipd/ipd/internal/inventory"
 )
 
 // TestAdminToken creates, lists and deletes an operator token the way an
@@ -60,8 +57,7 @@ func TestCommandsThatNeedADatabase(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "typo.db")
-	file := filepath.Join(dir, "inventory.yaml")
-	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	file := demoFile(t, dir)
 	for _, args := range [][]string{
 		{"apply", "--dry-run", "-f", file},
 		{"pools"},
@@ -72,5 +68,9 @@ func TestCommandsThatNeedADatabase(t *testing.T) {
 		require.ErrorContains(t, err, "no such file", args)
 		require.NoFileExists(t, missing, args)
 	}
-	require.ErrorIs(t, run(context.Background(), []string{"admin-token", "--help"}, io.Discard, io.Discard), flag.ErrHelp)
+	require.ErrorIs(
+		t,
+		run(context.Background(), []string{"admin-token", "--help"}, io.Discard, io.Discard),
+		flag.ErrHelp,
+	)
 }

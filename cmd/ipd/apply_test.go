@@ -25,8 +25,7 @@ import (
 func TestApplyAndToken(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "inventory.yaml")
-	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	file := demoFile(t, dir)
 	database := filepath.Join(dir, "ipd.db")
 	ctx := context.Background()
 
@@ -69,11 +68,8 @@ func TestApplyAndToken(t *testing.T) {
 func TestApplyDryRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "inventory.yaml")
-	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
-	database := filepath.Join(dir, "ipd.db")
+	file, database := demoDatabase(t, dir)
 	ctx := context.Background()
-	require.NoError(t, run(ctx, []string{"apply", "-f", file, "--database", database}, io.Discard, io.Discard))
 
 	var out bytes.Buffer
 	require.NoError(t, run(ctx, []string{"apply", "--dry-run", "-f", file, "--database", database}, &out, io.Discard))
@@ -123,7 +119,11 @@ func TestHelp(t *testing.T) {
 		}
 		require.True(t, strings.HasSuffix(out.String(), "for a command's flags.\n"))
 	}
-	require.ErrorContains(t, run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard), "unknown command")
+	require.ErrorContains(
+		t,
+		run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard),
+		"unknown command",
+	)
 
 	var flagsHelp bytes.Buffer
 	require.ErrorIs(t, run(context.Background(), []string{"serve", "--help"}, io.Discard, &flagsHelp), flag.ErrHelp)
@@ -137,8 +137,7 @@ func TestHelp(t *testing.T) {
 // the command line winning over it.
 func TestFlagsFromEnvironment(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, "inventory.yaml")
-	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	file := demoFile(t, dir)
 	t.Setenv("IPD_DATABASE", filepath.Join(dir, "from-env.db"))
 	t.Setenv("IPD_FILE", file)
 	ctx := context.Background()
@@ -147,7 +146,10 @@ func TestFlagsFromEnvironment(t *testing.T) {
 	_, err := os.Stat(filepath.Join(dir, "from-env.db"))
 	require.NoError(t, err, "IPD_DATABASE chose the database")
 
-	require.NoError(t, run(ctx, []string{"apply", "--database", filepath.Join(dir, "from-flag.db")}, io.Discard, io.Discard))
+	require.NoError(
+		t,
+		run(ctx, []string{"apply", "--database", filepath.Join(dir, "from-flag.db")}, io.Discard, io.Discard),
+	)
 	_, err = os.Stat(filepath.Join(dir, "from-flag.db"))
 	require.NoError(t, err, "the flag won")
 
@@ -159,11 +161,8 @@ func TestFlagsFromEnvironment(t *testing.T) {
 func TestPools(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "inventory.yaml")
-	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
-	database := filepath.Join(dir, "ipd.db")
+	_, database := demoDatabase(t, dir)
 	ctx := context.Background()
-	require.NoError(t, run(ctx, []string{"apply", "-f", file, "--database", database}, io.Discard, io.Discard))
 
 	st, err := store.Open(ctx, database)
 	require.NoError(t, err)
@@ -186,4 +185,23 @@ func TestPools(t *testing.T) {
 		strings.Fields(lines[1]))
 	require.Equal(t, []string{"uk-lon-01-public", "2a03:2800:500::/48", "lowest", "1208925819614629174706174", "0",
 		"1208925819614629174706174", "0.00%"}, strings.Fields(lines[2]))
+}
+
+// demoFile writes the demo inventory into dir and returns its path.
+func demoFile(t *testing.T, dir string) string {
+	t.Helper()
+	file := filepath.Join(dir, "inventory.yaml")
+	require.NoError(t, os.WriteFile(file, inventory.Demo, 0o600))
+	return file
+}
+
+// demoDatabase applies the demo inventory to a new SQLite database in dir
+// and returns the inventory file's path and the database's.
+func demoDatabase(t *testing.T, dir string) (file, database string) {
+	t.Helper()
+	file = demoFile(t, dir)
+	database = filepath.Join(dir, "ipd.db")
+	require.NoError(t, run(context.Background(), []string{"apply", "-f", file, "--database", database},
+		io.Discard, io.Discard))
+	return file, database
 }

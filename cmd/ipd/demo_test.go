@@ -101,7 +101,9 @@ func TestDemo(t *testing.T) {
 	require.NotContains(t, stderr.String(), curlToken.FindStringSubmatch(printed)[1], "the log shows no secret")
 
 	// Paths are routed as sent: no redirect to a cleaned path.
-	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noRedirects := &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	for path, want := range map[string]int{"/core/v1//countries": 200, "/core/v1/x/../countries": 404, "/core/v1": 404} {
 		req, err := http.NewRequest(http.MethodGet, servingURL.FindStringSubmatch(printed)[1]+path, nil)
 		require.NoError(t, err)

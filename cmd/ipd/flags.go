@@ -29,7 +29,10 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
-		fmt.Fprintln(fs.Output(), "\nEach flag may also be set by its environment variable; a flag given on the command line wins:")
+		fmt.Fprintln(
+			fs.Output(),
+			"\nEach flag may also be set by its environment variable; a flag given on the command line wins:",
+		)
 		fs.VisitAll(func(f *flag.Flag) {
 			fmt.Fprintf(fs.Output(), "  %-28s --%s\n", envName(f.Name), f.Name)
 		})

@@ -112,7 +112,8 @@ func TestMetrics(t *testing.T) {
 		res.Body.Close()
 	}
 
-	_, operator, err := service.New(st, slog.New(slog.DiscardHandler), service.Config{}).CreateOperatorToken(ctx, "test")
+	_, operator, err := service.New(st, slog.New(slog.DiscardHandler), service.Config{}).
+		CreateOperatorToken(ctx, "test")
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodGet, server.URL+"/admin/v1/pools", nil)
 	require.NoError(t, err)

@@ -238,7 +238,8 @@ func TestRefusals(t *testing.T) {
 			{"reserved range outside its pool", "POST", "/pools",
 				`{"network_id":"` + p.network + `","prefix":"10.0.1.0/29","reserved":["10.0.1.5-10.0.1.9"]}`,
 				422, "validation_error", "reserved range 10.0.1.5-10.0.1.9 is outside 10.0.1.0/29"},
-			{"shrinking a pool past an allocated address", "PATCH", "/pools/" + p.pool, `{"prefix":"10.0.0.4/30","gateway":""}`,
+			{"shrinking a pool past an allocated address", "PATCH", "/pools/" + p.pool,
+				`{"prefix":"10.0.0.4/30","gateway":""}`,
 				409, "conflict", "10.0.0.2"},
 			{"a gateway on an allocated address", "PATCH", "/pools/" + p.pool, `{"gateway":"10.0.0.2"}`,
 				409, "conflict", "10.0.0.2"},
@@ -288,7 +289,8 @@ func TestRefusals(t *testing.T) {
 			{"blanking a hostname", "PATCH", "/virtual_machines/" + vm, `{"hostname":""}`,
 				422, "validation_error", "hostname can't be blank"},
 			{"a second machine of one hostname", "POST", "/virtual_machines",
-				`{"organization_id":"` + p.org + `","data_center_id":"` + p.dataCenter + `","name":"x","hostname":"web-1"}`,
+				`{"organization_id":"` + p.org + `","data_center_id":"` + p.dataCenter +
+					`","name":"x","hostname":"web-1"}`,
 				409, "conflict", "hostname"},
 			{"every part of a pool outside it, each named", "POST", "/pools",
 				`{"network_id":"` + p.network + `","prefix":"10.0.1.0/29","gateway":"10.0.2.1",` +

@@ -109,9 +109,11 @@ func TestRemovalsRaceTheCustomer(t *testing.T) {
 			res, statuses := r.meanwhile(
 				func() response { return r.admin(http.MethodDelete, "/virtual_machines/"+r.vm1, "") },
 				func(address string) []int {
-					moved := r.do(http.MethodPost, "/core/v1/ip_addresses/"+address+"/unallocate", r.customer, "").status
-					return []int{moved, r.do(http.MethodPost, "/core/v1/virtual_machine_network_interfaces/_/allocate_ip",
-						r.customer, `{"virtual_machine_network_interface":{"id":"`+r.if2+`"},"ip_address":{"id":"`+address+`"}}`).status}
+					unallocated := r.do(http.MethodPost, "/core/v1/ip_addresses/"+address+"/unallocate", r.customer, "")
+					moved := r.do(http.MethodPost, "/core/v1/virtual_machine_network_interfaces/_/allocate_ip",
+						r.customer, `{"virtual_machine_network_interface":{"id":"`+r.if2+`"},`+
+							`"ip_address":{"id":"`+address+`"}}`)
+					return []int{unallocated.status, moved.status}
 				})
 			assert.Equal(t, http.StatusNoContent, res.status, res.raw)
 			assert.NotContains(t, statuses, http.StatusInternalServerError)

@@ -44,7 +44,9 @@ func addResource[T, Spec any](h *Handler, res resource[T, Spec]) {
 	}
 	if res.update != nil {
 		h.handle("PATCH "+base+"/{id}", func(r *http.Request) (result, error) {
-			obj, err := withSpec(r, func(spec Spec) (T, error) { return res.update(r.Context(), r.PathValue("id"), spec) })
+			obj, err := withSpec(r, func(spec Spec) (T, error) {
+				return res.update(r.Context(), r.PathValue("id"), spec)
+			})
 			return result{http.StatusOK, map[string]any{res.one: obj}}, err
 		})
 	}

@@ -529,7 +529,11 @@ func TestRegenerateAcrossReplicas(t *testing.T) {
 		regenerated := e.do(http.MethodPost, "/core/v1/api_tokens/"+id+"/regenerate_secret", admin, "")
 		require.Equal(t, http.StatusOK, regenerated.status, regenerated.raw)
 		require.Equal(t, "invalid_api_token", doAt(t, other, http.MethodGet, path, old, "").errorCode())
-		require.Equal(t, http.StatusOK, doAt(t, other, http.MethodGet, path, regenerated.str("api_token", "secret"), "").status)
+		require.Equal(
+			t,
+			http.StatusOK,
+			doAt(t, other, http.MethodGet, path, regenerated.str("api_token", "secret"), "").status,
+		)
 
 		require.Equal(t, http.StatusOK, e.do(http.MethodDelete, "/core/v1/api_tokens/"+id, admin, "").status)
 		require.Equal(t, "invalid_api_token",

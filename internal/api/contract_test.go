@@ -297,7 +297,12 @@ var contractOps = []contractOp{
 		request: func(e *env) (string, string) {
 			return "/core/v1/api_tokens/_/regenerate_secret", `{"api_token":{"id":"` + tokenID(e) + `"}}`
 		}},
-	{method: "GET", specPath: "/users/current", request: get("/core/v1/users/current"), wantCode: "no_user_associated_with_identity"},
+	{
+		method:   "GET",
+		specPath: "/users/current",
+		request:  get("/core/v1/users/current"),
+		wantCode: "no_user_associated_with_identity",
+	},
 	{method: "GET", specPath: "/organizations/organization/ip_addresses",
 		request: func(e *env) (string, string) {
 			allocatedIP(e)
@@ -316,7 +321,9 @@ var contractOps = []contractOp{
 	// subnet; the 2026 create has the same fields and the subnet.
 	{method: "PATCH", specPath: "/ip_addresses/ip_address", example: "ip_address_ipv4.json",
 		request: func(e *env) (string, string) {
-			return "/core/v1/ip_addresses/ip_address", `{"ip_address":{"id":"` + acmeIP(e) + `"},"vip":true,"label":"x"}`
+			return "/core/v1/ip_addresses/ip_address", `{"ip_address":{"id":"` + acmeIP(
+				e,
+			) + `"},"vip":true,"label":"x"}`
 		}},
 	{method: "DELETE", specPath: "/ip_addresses/ip_address", example: "ip_address_delete.json",
 		request: func(e *env) (string, string) {
@@ -346,30 +353,45 @@ var contractOps = []contractOp{
 			allocatedIP(e)
 			return "/core/v1/virtual_machines/_/network_interfaces?virtual_machine[fqdn]=" + webFQDN, ""
 		}},
-	{method: "GET", specPath: "/virtual_machines/virtual_machine/networks/network/interface", example: "vmni_allocate_ip.json",
+	{
+		method:   "GET",
+		specPath: "/virtual_machines/virtual_machine/networks/network/interface",
+		example:  "vmni_allocate_ip.json",
 		request: func(e *env) (string, string) {
 			allocatedIP(e)
 			return "/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=" + webFQDN +
 				"&network[permalink]=uk-lon-01-public", ""
-		}},
-	{method: "GET", specPath: "/virtual_machine_network_interfaces/virtual_machine_network_interface", example: "vmni_get.json",
+		},
+	},
+	{
+		method:   "GET",
+		specPath: "/virtual_machine_network_interfaces/virtual_machine_network_interface",
+		example:  "vmni_get.json",
 		request: func(e *env) (string, string) {
 			allocatedIP(e)
 			return "/core/v1/virtual_machine_network_interfaces/" + e.public, ""
-		}},
+		},
+	},
 	// Production's available IPs were never recorded; the spec says each is
 	// an IPAddress, which production has shown with its subnet since 2026.
-	{method: "GET", specPath: "/virtual_machine_network_interfaces/virtual_machine_network_interface/available_ips/address_version",
-		example: "ip_address_ipv4.json", within: "ip_addresses", exampleAt: "ip_address",
+	{
+		method:    "GET",
+		specPath:  "/virtual_machine_network_interfaces/virtual_machine_network_interface/available_ips/address_version",
+		example:   "ip_address_ipv4.json",
+		within:    "ip_addresses",
+		exampleAt: "ip_address",
 		request: func(e *env) (string, string) {
 			acmeIP(e)
 			return "/core/v1/virtual_machine_network_interfaces/" + e.public + "/available_ips/ipv4", ""
-		}},
+		},
+	},
 	{method: "POST", specPath: "/virtual_machine_network_interfaces/virtual_machine_network_interface/allocate_ip",
 		example: "vmni_allocate_ip.json",
 		request: func(e *env) (string, string) {
 			return "/core/v1/virtual_machine_network_interfaces/_/allocate_ip",
-				`{"virtual_machine_network_interface":{"id":"` + e.public + `"},"ip_address":{"id":"` + acmeIP(e) + `"}}`
+				`{"virtual_machine_network_interface":{"id":"` + e.public + `"},"ip_address":{"id":"` + acmeIP(
+					e,
+				) + `"}}`
 		}},
 	{method: "POST", specPath: "/virtual_machine_network_interfaces/virtual_machine_network_interface/allocate_new_ip",
 		example: "ip_address_ipv4.json",
@@ -514,8 +536,10 @@ var errorRequests = map[string]map[string]errorRequest{
 			`{"organization":{"sub_domain":"globex"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4"}`),
 		"network_not_found": post("/core/v1/organizations/_/ip_addresses",
 			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"nowhere"},"version":"ipv4"}`),
-		"validation_error": post("/core/v1/organizations/_/ip_addresses",
-			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4","vip":true}`),
+		"validation_error": post(
+			"/core/v1/organizations/_/ip_addresses",
+			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4","vip":true}`,
+		),
 		"no_available_addresses": post("/core/v1/organizations/_/ip_addresses",
 			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-small"},"version":"ipv6"}`),
 	},
@@ -529,7 +553,10 @@ var errorRequests = map[string]map[string]errorRequest{
 	"DELETE /ip_addresses/ip_address": {
 		"ip_address_not_found": post("/core/v1/ip_addresses/_", `{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`)},
 	"POST /ip_addresses/ip_address/unallocate": {
-		"ip_address_not_found": post("/core/v1/ip_addresses/_/unallocate", `{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),
+		"ip_address_not_found": post(
+			"/core/v1/ip_addresses/_/unallocate",
+			`{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`,
+		),
 		"no_allocation": func(e *env) (string, string) {
 			return "/core/v1/ip_addresses/_/unallocate", `{"ip_address":{"id":"` + acmeIP(e) + `"}}`
 		},
@@ -537,7 +564,9 @@ var errorRequests = map[string]map[string]errorRequest{
 	"GET /organizations/organization/virtual_machines": {
 		"organization_not_found": get("/core/v1/organizations/_/virtual_machines?organization[sub_domain]=globex")},
 	"GET /virtual_machines/virtual_machine": {
-		"virtual_machine_not_found": get("/core/v1/virtual_machines/_?virtual_machine[fqdn]=app-1.globex.katapult.cloud")},
+		"virtual_machine_not_found": get(
+			"/core/v1/virtual_machines/_?virtual_machine[fqdn]=app-1.globex.katapult.cloud",
+		)},
 	"POST /virtual_machines/virtual_machine/allocate_ip": {
 		"virtual_machine_not_found": post("/core/v1/virtual_machines/_/allocate_ip",
 			`{"virtual_machine":{"fqdn":"nobody.acme.katapult.cloud"},"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),
@@ -555,16 +584,22 @@ var errorRequests = map[string]map[string]errorRequest{
 	"GET /virtual_machines/virtual_machine/network_interfaces": {
 		"virtual_machine_not_found": get("/core/v1/virtual_machines/vm_AAAAAAAAAAAAAAAA/network_interfaces")},
 	"GET /virtual_machines/virtual_machine/networks/network/interface": {
-		"virtual_machine_not_found": get("/core/v1/virtual_machines/vm_AAAAAAAAAAAAAAAA/networks/_/interface?network[permalink]=uk-lon-01-public"),
+		"virtual_machine_not_found": get(
+			"/core/v1/virtual_machines/vm_AAAAAAAAAAAAAAAA/networks/_/interface?network[permalink]=uk-lon-01-public",
+		),
 		"network_not_found": get("/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=" + webFQDN +
 			"&network[permalink]=nowhere"),
-		"interface_not_found": get("/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=db-1.acme.katapult.cloud" +
-			"&network[permalink]=uk-lon-01-public"),
+		"interface_not_found": get(
+			"/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=db-1.acme.katapult.cloud" +
+				"&network[permalink]=uk-lon-01-public",
+		),
 	},
 	"GET /virtual_machine_network_interfaces/virtual_machine_network_interface": {
 		"virtual_machine_network_interface_not_found": get("/core/v1/virtual_machine_network_interfaces/_")},
 	"GET /virtual_machine_network_interfaces/virtual_machine_network_interface/available_ips/address_version": {
-		"virtual_machine_network_interface_not_found": get("/core/v1/virtual_machine_network_interfaces/_/available_ips/ipv4")},
+		"virtual_machine_network_interface_not_found": get(
+			"/core/v1/virtual_machine_network_interfaces/_/available_ips/ipv4",
+		)},
 	"POST /virtual_machine_network_interfaces/virtual_machine_network_interface/allocate_ip": {
 		"virtual_machine_network_interface_not_found": post("/core/v1/virtual_machine_network_interfaces/_/allocate_ip",
 			`{"ip_address":{"id":"ip_AAAAAAAAAAAAAAAA"}}`),

@@ -43,7 +43,12 @@ func FuzzRequest(f *testing.F) {
 	f.Add(uint8(0), "ip_address[address]=10.0.0.1", ``, false)
 	f.Add(uint8(0), "ip_address[id]=a&ip_address[address]=b", `{"ip_address":{"id":null}}`, true)
 	f.Add(uint8(4), "organization[sub_domain]=acme&page=0&per_page=x&allocated=maybe", ``, false)
-	f.Add(uint8(5), "", `{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-small"},"version":"ipv4","vip":true}`, true)
+	f.Add(
+		uint8(5),
+		"",
+		`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-small"},"version":"ipv4","vip":true}`,
+		true,
+	)
 	f.Add(uint8(1), "", `{"ip_address":{"address":"::ffff:1.2.3.4"},"vip":"true","label":7}`, true)
 	f.Add(uint8(2), "a[b][c][]=1&a[b]=2&=&[]=x", `[1,2,3]`, true)
 	f.Add(uint8(9), "", `{"virtual_machine":{"fqdn":{}},"ip_address":[]}`, true)

@@ -62,12 +62,21 @@ func TestAddressLifecycle(t *testing.T) {
 		require.Equal(t, http.StatusUnprocessableEntity, twice.status)
 		require.Equal(t, "no_allocation", twice.errorCode())
 
-		deleted := e.do(http.MethodDelete, "/core/v1/ip_addresses/ip_address", e.token, `{"ip_address":{"id":"`+id+`"}}`)
+		deleted := e.do(
+			http.MethodDelete,
+			"/core/v1/ip_addresses/ip_address",
+			e.token,
+			`{"ip_address":{"id":"`+id+`"}}`,
+		)
 		require.Equal(t, http.StatusOK, deleted.status, deleted.raw)
 		require.Equal(t, "{}", deleted.raw)
 		gone := e.do(http.MethodGet, "/core/v1/ip_addresses/"+id, e.token, "")
 		require.Equal(t, "ip_address_not_found", gone.errorCode())
-		require.Equal(t, "ip_address_not_found", e.do(http.MethodDelete, "/core/v1/ip_addresses/"+id, e.token, "").errorCode())
+		require.Equal(
+			t,
+			"ip_address_not_found",
+			e.do(http.MethodDelete, "/core/v1/ip_addresses/"+id, e.token, "").errorCode(),
+		)
 
 	})
 }
@@ -104,20 +113,40 @@ func TestCreateAddressErrors(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"VIP without a label", `{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4","vip":true}`,
-			422, "validation_error"},
+		{
+			"VIP without a label",
+			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4","vip":true}`,
+			422,
+			"validation_error",
+		},
 		{"unknown network", `{"organization":{"sub_domain":"acme"},"network":{"permalink":"nowhere"},"version":"ipv4"}`,
 			404, "network_not_found"},
-		{"unknown organization", `{"organization":{"sub_domain":"nobody"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4"}`,
-			404, "organization_not_found"},
-		{"another organization", `{"organization":{"sub_domain":"globex"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4"}`,
-			404, "organization_not_found"},
+		{
+			"unknown organization",
+			`{"organization":{"sub_domain":"nobody"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4"}`,
+			404,
+			"organization_not_found",
+		},
+		{
+			"another organization",
+			`{"organization":{"sub_domain":"globex"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4"}`,
+			404,
+			"organization_not_found",
+		},
 		{"missing version", `{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"}}`,
 			400, "missing_required_argument"},
-		{"ambiguous network", `{"organization":{"sub_domain":"acme"},"network":{"id":"x","permalink":"y"},"version":"ipv4"}`,
-			400, "invalid_argument"},
-		{"vip not a boolean", `{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4","vip":"yes"}`,
-			400, "invalid_argument"},
+		{
+			"ambiguous network",
+			`{"organization":{"sub_domain":"acme"},"network":{"id":"x","permalink":"y"},"version":"ipv4"}`,
+			400,
+			"invalid_argument",
+		},
+		{
+			"vip not a boolean",
+			`{"organization":{"sub_domain":"acme"},"network":{"permalink":"uk-lon-01-public"},"version":"ipv4","vip":"yes"}`,
+			400,
+			"invalid_argument",
+		},
 	}
 	for _, tt := range tests {
 		res := e.do(http.MethodPost, path, e.token, tt.body)
@@ -136,7 +165,12 @@ func TestUpdateAddress(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	id := e.createIP("uk-lon-01-public", "ipv4").str("ip_address", "id")
 	patch := func(fields string) response {
-		return e.do(http.MethodPatch, "/core/v1/ip_addresses/ip_address", e.token, `{"ip_address":{"id":"`+id+`"}`+fields+`}`)
+		return e.do(
+			http.MethodPatch,
+			"/core/v1/ip_addresses/ip_address",
+			e.token,
+			`{"ip_address":{"id":"`+id+`"}`+fields+`}`,
+		)
 	}
 
 	res := patch(`,"vip":true,"label":"vip-yes"`)
@@ -181,8 +215,13 @@ func TestListAddressesPagination(t *testing.T) {
 		seen := map[string]int{}
 		pages := (257 + perPage - 1) / perPage
 		for page := 1; page <= pages+1; page++ {
-			res := e.do(http.MethodGet, fmt.Sprintf("/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme&page=%d&per_page=%d",
-				page, perPage), e.token, "")
+			res := e.do(
+				http.MethodGet,
+				fmt.Sprintf("/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme&page=%d&per_page=%d",
+					page, perPage),
+				e.token,
+				"",
+			)
 			require.Equal(t, http.StatusOK, res.status, res.raw)
 			require.Equal(t, map[string]any{
 				"current_page": float64(page), "total_pages": float64(pages), "total": float64(257),
@@ -199,7 +238,12 @@ func TestListAddressesPagination(t *testing.T) {
 		}
 	}
 
-	tooMany := e.do(http.MethodGet, "/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme&per_page=500", e.token, "")
+	tooMany := e.do(
+		http.MethodGet,
+		"/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme&per_page=500",
+		e.token,
+		"",
+	)
 	require.Equal(t, "invalid_argument", tooMany.errorCode())
 	require.Equal(t, []any{"less_than_or_equal_to_one_hundred"}, tooMany.field("error", "detail", "errors"))
 	require.Equal(t, "validation_errors", tooMany.str("error", "detail", "issue"))
@@ -213,7 +257,12 @@ func TestListAddressesAllocatedFilter(t *testing.T) {
 	e.allocateNewIP(e.public, "ipv6")
 
 	for query, want := range map[string]float64{"": 3, "&allocated=true": 2, "&allocated=false": 1} {
-		res := e.do(http.MethodGet, "/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme"+query, e.token, "")
+		res := e.do(
+			http.MethodGet,
+			"/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme"+query,
+			e.token,
+			"",
+		)
 		require.Equal(t, want, res.field("pagination", "total"), query)
 		require.Len(t, res.field("ip_addresses"), int(want), query)
 	}
@@ -230,18 +279,32 @@ func TestAvailableIPsAndAllocateIP(t *testing.T) {
 	e.createIP("uk-lon-01-public", "ipv6")
 	small := e.createIP("uk-lon-01-small", "ipv4").str("ip_address", "id")
 
-	res := e.do(http.MethodGet, "/core/v1/virtual_machine_network_interfaces/"+e.public+"/available_ips/ipv4", e.token, "")
+	res := e.do(
+		http.MethodGet,
+		"/core/v1/virtual_machine_network_interfaces/"+e.public+"/available_ips/ipv4",
+		e.token,
+		"",
+	)
 	require.Equal(t, http.StatusOK, res.status, res.raw)
 	ips := res.field("ip_addresses").([]any)
 	require.Len(t, ips, 1, "only the unallocated IPv4 address of the interface's network")
 	require.Equal(t, v4, ips[0].(map[string]any)["id"])
 
-	bad := e.do(http.MethodGet, "/core/v1/virtual_machine_network_interfaces/"+e.public+"/available_ips/address_version", e.token, "")
+	bad := e.do(
+		http.MethodGet,
+		"/core/v1/virtual_machine_network_interfaces/"+e.public+"/available_ips/address_version",
+		e.token,
+		"",
+	)
 	require.Equal(t, "invalid_argument", bad.errorCode())
 	require.Equal(t, "invalid_enum_value", bad.str("error", "detail", "issue"))
 
-	wrongNetwork := e.do(http.MethodPost, "/core/v1/virtual_machine_network_interfaces/"+e.public+"/allocate_ip", e.token,
-		`{"ip_address":{"id":"`+small+`"}}`)
+	wrongNetwork := e.do(
+		http.MethodPost,
+		"/core/v1/virtual_machine_network_interfaces/"+e.public+"/allocate_ip",
+		e.token,
+		`{"ip_address":{"id":"`+small+`"}}`,
+	)
 	require.Equal(t, http.StatusUnprocessableEntity, wrongNetwork.status)
 	require.Equal(t, "invalid_ip", wrongNetwork.errorCode())
 
@@ -252,7 +315,12 @@ func TestAvailableIPsAndAllocateIP(t *testing.T) {
 	byAddress := e.do(http.MethodPost, "/core/v1/virtual_machine_network_interfaces/"+e.public+"/allocate_ip", e.token,
 		`{"ip_address":{"address":"185.44.252.1"}}`)
 	require.Equal(t, http.StatusOK, byAddress.status, byAddress.raw)
-	after := e.do(http.MethodGet, "/core/v1/virtual_machine_network_interfaces/"+e.public+"/available_ips/ipv4", e.token, "")
+	after := e.do(
+		http.MethodGet,
+		"/core/v1/virtual_machine_network_interfaces/"+e.public+"/available_ips/ipv4",
+		e.token,
+		"",
+	)
 	require.Empty(t, after.field("ip_addresses"))
 }
 

@@ -19,8 +19,12 @@ type globex struct {
 
 func newGlobex(t *testing.T, e *env) globex {
 	g := globex{token: e.newToken("globex", allScopes...)}
-	allocated := e.do(http.MethodPost, "/core/v1/virtual_machine_network_interfaces/"+e.foreign+"/allocate_new_ip", g.token,
-		`{"address_version":"ipv4"}`)
+	allocated := e.do(
+		http.MethodPost,
+		"/core/v1/virtual_machine_network_interfaces/"+e.foreign+"/allocate_new_ip",
+		g.token,
+		`{"address_version":"ipv4"}`,
+	)
 	require.Equal(t, http.StatusOK, allocated.status, allocated.raw)
 	g.ipID, g.ip = allocated.str("ip_address", "id"), allocated.str("ip_address", "address")
 	g.vmID = allocated.str("ip_address", "allocation_id")
@@ -58,8 +62,13 @@ func TestIsolationMatrix(t *testing.T) {
 				createBody("globex", `{"name":"intruder","scopes":["ip_addresses"]}`), "organization_not_found"},
 			{"PATCH /api_tokens/api_token", "PATCH", "/core/v1/api_tokens/_", tokenBody(g.tokenID, `{"name":"taken"}`),
 				"api_token_not_found"},
-			{"DELETE /api_tokens/api_token", "DELETE", "/core/v1/api_tokens/_", `{"api_token":{"id":"` + g.tokenID + `"}}`,
-				"api_token_not_found"},
+			{
+				"DELETE /api_tokens/api_token",
+				"DELETE",
+				"/core/v1/api_tokens/_",
+				`{"api_token":{"id":"` + g.tokenID + `"}}`,
+				"api_token_not_found",
+			},
 			{"POST /api_tokens/api_token/regenerate_secret", "POST", "/core/v1/api_tokens/_/regenerate_secret",
 				`{"api_token":{"id":"` + g.tokenID + `"}}`, "api_token_not_found"},
 			{"GET /organizations/organization/ip_addresses", "GET",
@@ -79,8 +88,13 @@ func TestIsolationMatrix(t *testing.T) {
 				"/core/v1/organizations/_/virtual_machines?organization[sub_domain]=globex", "", "organization_not_found"},
 			{"GET /virtual_machines/virtual_machine", "GET", "/core/v1/virtual_machines/" + g.vmID, "",
 				"virtual_machine_not_found"},
-			{"POST /virtual_machines/virtual_machine/allocate_ip", "POST", "/core/v1/virtual_machines/" + g.vmID + "/allocate_ip",
-				`{"ip_address":{"id":"` + acmeIP + `"}}`, "virtual_machine_not_found"},
+			{
+				"POST /virtual_machines/virtual_machine/allocate_ip",
+				"POST",
+				"/core/v1/virtual_machines/" + g.vmID + "/allocate_ip",
+				`{"ip_address":{"id":"` + acmeIP + `"}}`,
+				"virtual_machine_not_found",
+			},
 			{"POST /virtual_machines/virtual_machine/allocate_ip", "POST", "/core/v1/virtual_machines/_/allocate_ip",
 				`{"virtual_machine":{"fqdn":"` + webFQDN + `"},"ip_address":{"id":"` + g.ipID + `"}}`, "ip_address_not_found"},
 			{"GET /virtual_machines/virtual_machine/network_interfaces", "GET",
@@ -90,9 +104,13 @@ func TestIsolationMatrix(t *testing.T) {
 				"virtual_machine_not_found"},
 			{"GET /virtual_machine_network_interfaces/virtual_machine_network_interface", "GET",
 				"/core/v1/virtual_machine_network_interfaces/" + e.foreign, "", "virtual_machine_network_interface_not_found"},
-			{"GET /virtual_machine_network_interfaces/virtual_machine_network_interface/available_ips/address_version", "GET",
-				"/core/v1/virtual_machine_network_interfaces/" + e.foreign + "/available_ips/ipv4", "",
-				"virtual_machine_network_interface_not_found"},
+			{
+				"GET /virtual_machine_network_interfaces/virtual_machine_network_interface/available_ips/address_version",
+				"GET",
+				"/core/v1/virtual_machine_network_interfaces/" + e.foreign + "/available_ips/ipv4",
+				"",
+				"virtual_machine_network_interface_not_found",
+			},
 			{"POST /virtual_machine_network_interfaces/virtual_machine_network_interface/allocate_ip", "POST",
 				"/core/v1/virtual_machine_network_interfaces/" + e.foreign + "/allocate_ip", `{"ip_address":{"id":"` + acmeIP + `"}}`,
 				"virtual_machine_network_interface_not_found"},
@@ -140,7 +158,10 @@ func TestScopes(t *testing.T) {
 	s := loadSpec(t)
 	e := newEnv(t, "sqlite")
 	every := specScopes(s)
-	readOnly := slices.DeleteFunc(slices.Clone(every), func(scope string) bool { return !strings.HasSuffix(scope, ":read") })
+	readOnly := slices.DeleteFunc(
+		slices.Clone(every),
+		func(scope string) bool { return !strings.HasSuffix(scope, ":read") },
+	)
 	reader := e.newToken("acme", readOnly...)
 
 	for _, op := range contractOps {
@@ -149,7 +170,10 @@ func TestScopes(t *testing.T) {
 		if len(accepted) == 0 {
 			continue
 		}
-		others := slices.DeleteFunc(slices.Clone(every), func(scope string) bool { return slices.Contains(accepted, scope) })
+		others := slices.DeleteFunc(
+			slices.Clone(every),
+			func(scope string) bool { return slices.Contains(accepted, scope) },
+		)
 		path, body := op.request(e)
 		res := e.do(op.method, path, e.newToken("acme", others...), body)
 		require.Equal(t, "scope_not_granted", res.errorCode(), "%s: %s", name, res.raw)

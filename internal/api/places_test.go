@@ -197,15 +197,20 @@ func TestPlaceBodies(t *testing.T) {
 				"data_center":{"id":"{lon}","name":"London","permalink":"uk-lon-01",
 				"country":{"id":"{gb}","name":"United Kingdom","iso_code2":"GB","iso_code3":"GBR",
 				"time_zone":"Europe/London","eu":false}}}}`},
-			{"available networks", "/core/v1/organizations/organization/available_networks?organization[sub_domain]=acme",
-				e.token, exampleAvailableNetworks, `{"networks":[
+			{
+				"available networks",
+				"/core/v1/organizations/organization/available_networks?organization[sub_domain]=acme",
+				e.token,
+				exampleAvailableNetworks,
+				`{"networks":[
 				{"id":"{medium}","name":"Medium Network","permalink":"uk-lon-01-medium","default":false,
 				"data_center":{"id":"{lon}","name":"London","permalink":"uk-lon-01"}},
 				{"id":"{public}","name":"Public Network","permalink":"uk-lon-01-public","default":true,
 				"data_center":{"id":"{lon}","name":"London","permalink":"uk-lon-01"}},
 				{"id":"{small}","name":"Small Network","permalink":"uk-lon-01-small","default":false,
 				"data_center":{"id":"{lon}","name":"London","permalink":"uk-lon-01"}}],
-				"virtual_networks":[]}`},
+				"virtual_networks":[]}`,
+			},
 			{"organizations", "/core/v1/organizations", p.reader, "", `{"organizations":[{"id":"{acme}","name":"Acme",
 				"sub_domain":"acme","infrastructure_domain":"acme.katapult.cloud","created_at":{acme_created},
 				"activated_at":{acme_created},"suspended":false,"managed":false}]}`},
@@ -277,7 +282,13 @@ func TestPlaceLookups(t *testing.T) {
 			// data_centers/:data_center
 			{"/core/v1/data_centers/{lon}", "", "", []string{"data_center", "id"}, "{lon}"},
 			{"/core/v1/data_centers/_?data_center[id]={ams}", "", "", []string{"data_center", "id"}, "{ams}"},
-			{"/core/v1/data_centers/_?data_center[permalink]=uk-lon-01", "", "", []string{"data_center", "id"}, "{lon}"},
+			{
+				"/core/v1/data_centers/_?data_center[permalink]=uk-lon-01",
+				"",
+				"",
+				[]string{"data_center", "id"},
+				"{lon}",
+			},
 			{"/core/v1/data_centers/data_center?data_center[permalink]=nl-ams-01", "", "",
 				[]string{"data_center", "id"}, "{ams}"},
 			{"/core/v1/data_centers/_", `{"data_center":{"permalink":"nl-ams-01"}}`, "",
@@ -287,17 +298,41 @@ func TestPlaceLookups(t *testing.T) {
 
 			// data_centers/:data_center/default_network
 			{"/core/v1/data_centers/{lon}/default_network", "", "", []string{"network", "id"}, "{public}"},
-			{"/core/v1/data_centers/_/default_network?data_center[id]={lon}", "", "", []string{"network", "id"}, "{public}"},
+			{
+				"/core/v1/data_centers/_/default_network?data_center[id]={lon}",
+				"",
+				"",
+				[]string{"network", "id"},
+				"{public}",
+			},
 			{"/core/v1/data_centers/:data_center/default_network?data_center[permalink]=uk-lon-01", "", "",
 				[]string{"network", "id"}, "{public}"},
 			{"/core/v1/data_centers/uk-lon-01/default_network", "", "data_center_not_found", nil, ""},
-			{"/core/v1/data_centers/_/default_network?data_center[permalink]=nl-ams-01", "", "network_not_found", nil, ""},
+			{
+				"/core/v1/data_centers/_/default_network?data_center[permalink]=nl-ams-01",
+				"",
+				"network_not_found",
+				nil,
+				"",
+			},
 
 			// networks/:network
 			{"/core/v1/networks/{small}", "", "", []string{"network", "id"}, "{small}"},
 			{"/core/v1/networks/_?network[id]={medium}", "", "", []string{"network", "id"}, "{medium}"},
-			{"/core/v1/networks/network?network[permalink]=uk-lon-01-public", "", "", []string{"network", "id"}, "{public}"},
-			{"/core/v1/networks/_", `{"network":{"permalink":"uk-lon-01-small"}}`, "", []string{"network", "id"}, "{small}"},
+			{
+				"/core/v1/networks/network?network[permalink]=uk-lon-01-public",
+				"",
+				"",
+				[]string{"network", "id"},
+				"{public}",
+			},
+			{
+				"/core/v1/networks/_",
+				`{"network":{"permalink":"uk-lon-01-small"}}`,
+				"",
+				[]string{"network", "id"},
+				"{small}",
+			},
 			{"/core/v1/networks/uk-lon-01-public", "", "network_not_found", nil, ""},
 			{"/core/v1/networks/_?network[permalink]=us-nyc-01", "", "network_not_found", nil, ""},
 
@@ -306,8 +341,13 @@ func TestPlaceLookups(t *testing.T) {
 			{"/core/v1/organizations/_/available_networks?organization[id]={acme}", "", "", nil, ""},
 			{"/core/v1/organizations/_/available_networks?organization[sub_domain]=acme", "", "", nil, ""},
 			{"/core/v1/organizations/acme/available_networks", "", "organization_not_found", nil, ""},
-			{"/core/v1/organizations/_/available_networks?organization[sub_domain]=nobody", "", "organization_not_found",
-				nil, ""},
+			{
+				"/core/v1/organizations/_/available_networks?organization[sub_domain]=nobody",
+				"",
+				"organization_not_found",
+				nil,
+				"",
+			},
 		}
 		for _, tt := range tests {
 			path := p.expand(tt.path)

@@ -25,7 +25,12 @@ func (e *env) tokenWith(rateLimit int, networks ...string) string {
 	ctx := context.Background()
 	org, err := e.store.OrganizationGetBy(ctx, "sub_domain", "acme")
 	require.NoError(e.t, err)
-	t := domain.APIToken{OrganizationID: org.ID, Name: "limited", Scopes: []string{"ip_addresses"}, RateLimit: rateLimit}
+	t := domain.APIToken{
+		OrganizationID: org.ID,
+		Name:           "limited",
+		Scopes:         []string{"ip_addresses"},
+		RateLimit:      rateLimit,
+	}
 	for _, n := range networks {
 		t.AuthorizedNetworks = append(t.AuthorizedNetworks, netip.MustParsePrefix(n))
 	}
@@ -37,7 +42,11 @@ func (e *env) tokenWith(rateLimit int, networks ...string) string {
 // serveFrom sends a GET to the handler as if from the TCP peer remote,
 // with the X-Forwarded-For header when forwarded is not "".
 func serveFrom(h http.Handler, remote, forwarded, token string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodGet, "/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme", nil)
+	req := httptest.NewRequest(
+		http.MethodGet,
+		"/core/v1/organizations/_/ip_addresses?organization[sub_domain]=acme",
+		nil,
+	)
 	req.RemoteAddr = remote
 	req.Header.Set("Authorization", "Bearer "+token)
 	if forwarded != "" {

@@ -57,23 +57,24 @@ func listVirtualMachinesHandler(h *Handler, c *call) (any, error) {
 		return nil, err
 	}
 
-	items := make([]virtualMachineListItemJSON, len(vms))
-	for i, vm := range vms {
-		ips := make([]addressOnly, len(vm.Addresses))
-		for n, a := range vm.Addresses {
-			ips[n] = addressOnly{Address: a.Addr.String()}
-		}
-		items[i] = virtualMachineListItemJSON{
-			ID:          vm.ID,
-			Name:        vm.Name,
-			Hostname:    vm.Hostname,
-			FQDN:        vm.FQDN,
-			CreatedAt:   vm.CreatedAt.Unix(),
-			Zone:        presentZone(vm.DataCenter, presentDataCenterRef(vm.DataCenter)),
-			IPAddresses: ips,
-		}
-	}
+	items := presentEach(vms, presentVirtualMachineListItem)
 	return virtualMachineListResponse{Pagination: presentPagination(page, total), VirtualMachines: items}, nil
+}
+
+func presentVirtualMachineListItem(vm service.VirtualMachineListing) virtualMachineListItemJSON {
+	ips := presentEach(
+		vm.Addresses,
+		func(a domain.Address) addressOnly { return addressOnly{Address: a.Addr.String()} },
+	)
+	return virtualMachineListItemJSON{
+		ID:          vm.ID,
+		Name:        vm.Name,
+		Hostname:    vm.Hostname,
+		FQDN:        vm.FQDN,
+		CreatedAt:   vm.CreatedAt.Unix(),
+		Zone:        presentZone(vm.DataCenter, presentDataCenterRef(vm.DataCenter)),
+		IPAddresses: ips,
+	}
 }
 
 // allocateIPToVirtualMachineHandler serves POST virtual_machines/:virtual_machine/allocate_ip.

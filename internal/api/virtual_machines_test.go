@@ -12,7 +12,12 @@ func TestListVirtualMachines(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	e.allocateNewIP(e.public, "ipv4")
 
-	res := e.do(http.MethodGet, "/core/v1/organizations/organization/virtual_machines?organization[sub_domain]=acme", e.token, "")
+	res := e.do(
+		http.MethodGet,
+		"/core/v1/organizations/organization/virtual_machines?organization[sub_domain]=acme",
+		e.token,
+		"",
+	)
 	require.Equal(t, http.StatusOK, res.status, res.raw)
 	vms := map[string]map[string]any{}
 	for _, item := range res.field("virtual_machines").([]any) {
@@ -26,7 +31,12 @@ func TestListVirtualMachines(t *testing.T) {
 	require.EqualValues(t, 2, res.field("pagination", "total"))
 	require.Equal(t, []any{}, vms["db-1"]["ip_addresses"], "db-1 has no interface, so no address")
 
-	foreign := e.do(http.MethodGet, "/core/v1/organizations/_/virtual_machines?organization[sub_domain]=globex", e.token, "")
+	foreign := e.do(
+		http.MethodGet,
+		"/core/v1/organizations/_/virtual_machines?organization[sub_domain]=globex",
+		e.token,
+		"",
+	)
 	require.Equal(t, "organization_not_found", foreign.errorCode())
 }
 
@@ -35,7 +45,12 @@ func TestVirtualMachineInterfaces(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	e.allocateNewIP(e.public, "ipv4")
 
-	res := e.do(http.MethodGet, "/core/v1/virtual_machines/_/network_interfaces?virtual_machine[fqdn]=web-1.acme.katapult.cloud", e.token, "")
+	res := e.do(
+		http.MethodGet,
+		"/core/v1/virtual_machines/_/network_interfaces?virtual_machine[fqdn]=web-1.acme.katapult.cloud",
+		e.token,
+		"",
+	)
 	require.Equal(t, http.StatusOK, res.status, res.raw)
 	require.EqualValues(t, 3, res.field("pagination", "total"))
 	var withAddress map[string]any
@@ -52,17 +67,28 @@ func TestVirtualMachineInterfaces(t *testing.T) {
 		"address_with_mask": "185.44.252.1/22",
 	}}, withAddress["ip_addresses"])
 
-	onNetwork := e.do(http.MethodGet,
+	onNetwork := e.do(
+		http.MethodGet,
 		"/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=web-1.acme.katapult.cloud&network[permalink]=uk-lon-01-small",
-		e.token, "")
+		e.token,
+		"",
+	)
 	require.Equal(t, http.StatusOK, onNetwork.status, onNetwork.raw)
 	require.Equal(t, e.small, onNetwork.str("virtual_machine_network_interface", "id"))
 
-	foreign := e.do(http.MethodGet, "/core/v1/virtual_machines/_/network_interfaces?virtual_machine[fqdn]=app-1.globex.katapult.cloud", e.token, "")
+	foreign := e.do(
+		http.MethodGet,
+		"/core/v1/virtual_machines/_/network_interfaces?virtual_machine[fqdn]=app-1.globex.katapult.cloud",
+		e.token,
+		"",
+	)
 	require.Equal(t, "virtual_machine_not_found", foreign.errorCode())
-	noInterface := e.do(http.MethodGet,
+	noInterface := e.do(
+		http.MethodGet,
 		"/core/v1/virtual_machines/_/networks/_/interface?virtual_machine[fqdn]=app-1.globex.katapult.cloud&network[permalink]=uk-lon-01-small",
-		e.newToken("globex", "virtual_machines"), "")
+		e.newToken("globex", "virtual_machines"),
+		"",
+	)
 	require.Equal(t, "interface_not_found", noInterface.errorCode())
 }
 
@@ -78,7 +104,12 @@ func TestAllocateIPToVirtualMachine(t *testing.T) {
 	require.Equal(t, "10.0.0.2", res.str("ip_address", "address"))
 	require.Equal(t, "web-1.acme.katapult.cloud", res.str("ip_address", "reverse_dns"))
 	iface := e.do(http.MethodGet, "/core/v1/virtual_machine_network_interfaces/"+e.small, e.token, "")
-	require.Len(t, iface.field("virtual_machine_network_interface", "ip_addresses"), 1, "the interface on the address's network took it")
+	require.Len(
+		t,
+		iface.field("virtual_machine_network_interface", "ip_addresses"),
+		1,
+		"the interface on the address's network took it",
+	)
 
 	again := e.do(http.MethodPost, path, e.token,
 		`{"virtual_machine":{"fqdn":"web-1.acme.katapult.cloud"},"ip_address":{"id":"`+small+`"}}`)
@@ -88,8 +119,15 @@ func TestAllocateIPToVirtualMachine(t *testing.T) {
 	created := e.do(http.MethodPost, "/core/v1/organizations/_/ip_addresses", globex,
 		`{"organization":{"sub_domain":"globex"},"network":{"permalink":"uk-lon-01-small"},"version":"ipv4"}`)
 	require.Equal(t, http.StatusOK, created.status, created.raw)
-	none := e.do(http.MethodPost, path, globex,
-		`{"virtual_machine":{"fqdn":"app-1.globex.katapult.cloud"},"ip_address":{"id":"`+created.str("ip_address", "id")+`"}}`)
+	none := e.do(
+		http.MethodPost,
+		path,
+		globex,
+		`{"virtual_machine":{"fqdn":"app-1.globex.katapult.cloud"},"ip_address":{"id":"`+created.str(
+			"ip_address",
+			"id",
+		)+`"}}`,
+	)
 	require.Equal(t, http.StatusUnprocessableEntity, none.status)
 	require.Equal(t, "no_interface_available", none.errorCode())
 
@@ -117,7 +155,12 @@ func TestGetVirtualMachine(t *testing.T) {
 		require.Equal(t, []any{}, res.field("annotations"))
 	}
 
-	foreign := e.do(http.MethodGet, "/core/v1/virtual_machines/_?virtual_machine[fqdn]=app-1.globex.katapult.cloud", e.token, "")
+	foreign := e.do(
+		http.MethodGet,
+		"/core/v1/virtual_machines/_?virtual_machine[fqdn]=app-1.globex.katapult.cloud",
+		e.token,
+		"",
+	)
 	require.Equal(t, http.StatusNotFound, foreign.status)
 	require.Equal(t, "virtual_machine_not_found", foreign.errorCode())
 }

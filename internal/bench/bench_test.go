@@ -45,9 +45,30 @@ func TestRunCountsAndFindsDuplicates(t *testing.T) {
 		wantErrors map[string]int
 		wantDups   bool
 	}{
-		{"distinct", false, func(n int64) string { return fmt.Sprintf("10.0.%d.%d", n/256, n%256) }, 100, map[string]int{}, false},
-		{"the same address twice", false, func(n int64) string { return fmt.Sprintf("10.0.0.%d", n%50) }, 100, map[string]int{}, true},
-		{"given back and handed out again", true, func(int64) string { return "10.0.0.1" }, 100, map[string]int{}, false},
+		{
+			"distinct",
+			false,
+			func(n int64) string { return fmt.Sprintf("10.0.%d.%d", n/256, n%256) },
+			100,
+			map[string]int{},
+			false,
+		},
+		{
+			"the same address twice",
+			false,
+			func(n int64) string { return fmt.Sprintf("10.0.0.%d", n%50) },
+			100,
+			map[string]int{},
+			true,
+		},
+		{
+			"given back and handed out again",
+			true,
+			func(int64) string { return "10.0.0.1" },
+			100,
+			map[string]int{},
+			false,
+		},
 		{"exhausted", false, func(n int64) string {
 			if n >= 60 {
 				return ""

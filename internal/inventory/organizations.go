@@ -2,9 +2,7 @@ package inventory
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 
 	"github.com/ipd/ipd/internal/domain"
 	"github.com/ipd/ipd/internal/service"
@@ -230,12 +228,9 @@ func (i Interface) macAddress() (string, error) {
 	if i.MACAddress == "" {
 		return "", nil
 	}
-	mac, err := net.ParseMAC(i.MACAddress)
-	if err == nil && len(mac) != 6 {
-		err = errors.New("not an Ethernet address")
-	}
+	mac, err := service.ParseMAC(i.MACAddress)
 	if err != nil {
 		return "", fmt.Errorf("mac_address %q: %w", i.MACAddress, err)
 	}
-	return mac.String(), nil
+	return mac, nil
 }

@@ -134,7 +134,10 @@ func smallRanges(b []byte) ([]ipam.Range, [256]bool) {
 		if hi < lo {
 			lo, hi = hi, lo
 		}
-		out = append(out, ipam.Range{From: netip.AddrFrom4([4]byte{10, 0, 0, lo}), To: netip.AddrFrom4([4]byte{10, 0, 0, hi})})
+		out = append(
+			out,
+			ipam.Range{From: netip.AddrFrom4([4]byte{10, 0, 0, lo}), To: netip.AddrFrom4([4]byte{10, 0, 0, hi})},
+		)
 		for n := int(lo); n <= int(hi); n++ {
 			model[n] = true
 		}

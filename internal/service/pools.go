@@ -19,19 +19,24 @@ func (p PoolUsage) Size() *big.Int {
 }
 
 // Pools returns every pool of every network, network by network, with
-// its count of addresses in use.
+// its count of addresses in use: two queries, whatever the number of
+// networks, since every scrape of the metrics asks.
 func (s *Service) Pools(ctx context.Context) ([]PoolUsage, error) {
 	networks, err := s.store.NetworkList(ctx)
 	if err != nil {
 		return nil, err
 	}
+	pools, err := s.store.PoolListAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byNetwork := make(map[string][]domain.Pool)
+	for _, p := range pools {
+		byNetwork[p.NetworkID] = append(byNetwork[p.NetworkID], p)
+	}
 	var out []PoolUsage
 	for _, n := range networks {
-		pools, err := s.store.PoolList(ctx, n.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range pools {
+		for _, p := range byNetwork[n.ID] {
 			out = append(out, PoolUsage{Network: n, Pool: p})
 		}
 	}

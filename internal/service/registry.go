@@ -63,7 +63,9 @@ type DataCenterSpec struct {
 	CountryID *string `json:"country_id"`
 }
 
-func (s *Service) applyDataCenter(ctx context.Context, spec DataCenterSpec, dc *domain.DataCenter, creating bool) error {
+func (s *Service) applyDataCenter(
+	ctx context.Context, spec DataCenterSpec, dc *domain.DataCenter, creating bool,
+) error {
 	var p problems
 	p.text("name", spec.Name, &dc.Name, creating)
 	p.pattern("permalink", spec.Permalink, &dc.Permalink, creating, slug, slugRule)
@@ -180,7 +182,8 @@ func (s *Service) UpdatePool(ctx context.Context, id string, spec PoolSpec) (dom
 	return update(ctx, id, spec, "pool", s.applyPool, s.store.PoolUpdate)
 }
 
-func (s *Service) getPool(ctx context.Context, id string) (domain.Pool, error) {
+// Pool returns the pool id.
+func (s *Service) Pool(ctx context.Context, id string) (domain.Pool, error) {
 	p, err := s.store.PoolGet(ctx, id)
 	return p, notFound(err, "pool")
 }
@@ -193,7 +196,9 @@ type OrganizationSpec struct {
 	InfrastructureDomain *string `json:"infrastructure_domain"`
 }
 
-func (s *Service) applyOrganization(_ context.Context, spec OrganizationSpec, o *domain.Organization, creating bool) error {
+func (s *Service) applyOrganization(
+	_ context.Context, spec OrganizationSpec, o *domain.Organization, creating bool,
+) error {
 	var p problems
 	p.text("name", spec.Name, &o.Name, creating)
 	p.pattern("sub_domain", spec.SubDomain, &o.SubDomain, creating, slug, slugRule)
@@ -211,11 +216,14 @@ func (s *Service) CreateOrganization(ctx context.Context, spec OrganizationSpec)
 
 // UpdateOrganization changes the fields of the organization id that spec
 // gives.
-func (s *Service) UpdateOrganization(ctx context.Context, id string, spec OrganizationSpec) (domain.Organization, error) {
+func (s *Service) UpdateOrganization(
+	ctx context.Context, id string, spec OrganizationSpec,
+) (domain.Organization, error) {
 	return update(ctx, id, spec, "organization", s.applyOrganization, s.store.OrganizationUpdate)
 }
 
-func (s *Service) getOrganization(ctx context.Context, id string) (domain.Organization, error) {
+// OrganizationByID returns the organization id, whoever owns it.
+func (s *Service) OrganizationByID(ctx context.Context, id string) (domain.Organization, error) {
 	o, err := s.store.OrganizationGetBy(ctx, "id", id)
 	return o, notFound(err, "organization")
 }
@@ -233,7 +241,7 @@ func (s *Service) applyVirtualMachine(
 ) error {
 	var p problems
 	var org domain.Organization
-	createOnly(ctx, &p, creating, "organization_id", spec.OrganizationID, &org, s.getOrganization)
+	createOnly(ctx, &p, creating, "organization_id", spec.OrganizationID, &org, s.OrganizationByID)
 	if creating {
 		vm.OrganizationID = org.ID
 	}
@@ -260,7 +268,8 @@ func (s *Service) UpdateVirtualMachine(
 	return update(ctx, id, spec, "virtual_machine", s.applyVirtualMachine, s.store.VirtualMachineUpdate)
 }
 
-func (s *Service) getVirtualMachine(ctx context.Context, id string) (domain.VirtualMachine, error) {
+// VirtualMachineByID returns the virtual machine id, whoever owns it.
+func (s *Service) VirtualMachineByID(ctx context.Context, id string) (domain.VirtualMachine, error) {
 	vm, err := s.store.VirtualMachineGetBy(ctx, "id", id)
 	return vm, notFound(err, "virtual_machine")
 }
@@ -277,14 +286,14 @@ type InterfaceSpec struct {
 
 func (s *Service) applyInterface(ctx context.Context, spec InterfaceSpec, i *domain.Interface, creating bool) error {
 	var p problems
-	createOnly(ctx, &p, creating, "virtual_machine_id", spec.VirtualMachineID, &i.VirtualMachine, s.getVirtualMachine)
+	createOnly(ctx, &p, creating, "virtual_machine_id", spec.VirtualMachineID, &i.VirtualMachine, s.VirtualMachineByID)
 	i.VirtualMachineID = i.VirtualMachine.ID
 	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &i.Network, s.getNetwork)
 	if creating && p.ok() && i.Network.DataCenter.ID != i.VirtualMachine.DataCenter.ID {
 		p.add("network %s is in data center %s, not the virtual machine's %s",
 			i.Network.ID, i.Network.DataCenter.Permalink, i.VirtualMachine.DataCenter.Permalink)
 	}
-	parse(&p, "mac_address", spec.MACAddress, &i.MACAddress, false, parseMAC)
+	parse(&p, "mac_address", spec.MACAddress, &i.MACAddress, false, ParseMAC)
 	if creating && i.MACAddress == "" {
 		i.MACAddress = randomMAC()
 	}
@@ -306,7 +315,8 @@ func (s *Service) UpdateInterface(ctx context.Context, id string, spec Interface
 	return update(ctx, id, spec, "interface", s.applyInterface, s.store.InterfaceUpdate)
 }
 
-func (s *Service) getInterface(ctx context.Context, id string) (domain.Interface, error) {
+// InterfaceByID returns the interface id, whoever owns it.
+func (s *Service) InterfaceByID(ctx context.Context, id string) (domain.Interface, error) {
 	i, err := s.store.InterfaceGet(ctx, id)
 	return i, notFound(err, "interface")
 }
@@ -480,8 +490,9 @@ var (
 
 const slugRule = "lower-case letters, digits and inner hyphens, at most 63"
 
-// parseMAC returns an Ethernet address in canonical form.
-func parseMAC(s string) (string, error) {
+// ParseMAC returns an Ethernet address in canonical form, lower-case with
+// colons, as ipd stores it.
+func ParseMAC(s string) (string, error) {
 	mac, err := net.ParseMAC(s)
 	if err != nil || len(mac) != 6 {
 		return "", errors.New("not an Ethernet address")

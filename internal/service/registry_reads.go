@@ -32,11 +32,6 @@ func (s *Service) DeleteNetwork(ctx context.Context, id string) error {
 	return notFound(s.store.NetworkDelete(ctx, id), "network")
 }
 
-// Pool returns the pool id.
-func (s *Service) Pool(ctx context.Context, id string) (domain.Pool, error) {
-	return s.getPool(ctx, id)
-}
-
 // AllPools returns every pool, network by network.
 func (s *Service) AllPools(ctx context.Context) ([]domain.Pool, error) {
 	return s.store.PoolListAll(ctx)
@@ -50,11 +45,6 @@ func (s *Service) DeletePool(ctx context.Context, id string) error {
 // AllOrganizations returns every organization, by name.
 func (s *Service) AllOrganizations(ctx context.Context) ([]domain.Organization, error) {
 	return s.store.OrganizationList(ctx)
-}
-
-// OrganizationByID returns the organization id, whoever owns it.
-func (s *Service) OrganizationByID(ctx context.Context, id string) (domain.Organization, error) {
-	return s.getOrganization(ctx, id)
 }
 
 // DeleteOrganization removes an organization with everything it owns:
@@ -72,11 +62,6 @@ func (s *Service) OrganizationVirtualMachines(
 	return s.store.VirtualMachineList(ctx, orgID, page)
 }
 
-// VirtualMachineByID returns the virtual machine id, whoever owns it.
-func (s *Service) VirtualMachineByID(ctx context.Context, id string) (domain.VirtualMachine, error) {
-	return s.getVirtualMachine(ctx, id)
-}
-
 // DeleteVirtualMachine removes a virtual machine with its interfaces, as a
 // provisioning system does when it destroys one. Its addresses are
 // unallocated and stay in its organization.
@@ -90,11 +75,6 @@ func (s *Service) VirtualMachineInterfaces(
 	ctx context.Context, vmID string, page domain.Page,
 ) ([]domain.Interface, int, error) {
 	return s.store.InterfaceList(ctx, vmID, page)
-}
-
-// InterfaceByID returns the interface id, whoever owns it.
-func (s *Service) InterfaceByID(ctx context.Context, id string) (domain.Interface, error) {
-	return s.getInterface(ctx, id)
 }
 
 // DeleteInterface removes an interface; its addresses are unallocated and

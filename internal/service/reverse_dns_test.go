@@ -16,7 +16,11 @@ func TestReverseDNS(t *testing.T) {
 	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	defaults := service.New(nil, log, service.Config{})
-	custom := service.New(nil, log, service.Config{ReverseDNSDomainIPv4: "ptr.example.net", ReverseDNSDomainIPv6: "v6.example.net"})
+	custom := service.New(
+		nil,
+		log,
+		service.Config{ReverseDNSDomainIPv4: "ptr.example.net", ReverseDNSDomainIPv6: "v6.example.net"},
+	)
 	vm := &domain.Interface{VirtualMachine: domain.VirtualMachine{FQDN: "web-1.acme.katapult.cloud"}}
 
 	tests := []struct {

@@ -252,7 +252,7 @@ func (s *Service) CreateOrganizationAPIToken(
 func (s *Service) OperatorCreateAPIToken(
 	ctx context.Context, orgID string, p APITokenProperties,
 ) (domain.APIToken, string, error) {
-	if _, err := s.getOrganization(ctx, orgID); err != nil {
+	if _, err := s.OrganizationByID(ctx, orgID); err != nil {
 		return domain.APIToken{}, "", err
 	}
 	return s.createAPIToken(ctx, orgID, p)
@@ -296,7 +296,9 @@ func (s *Service) UpdateAPIToken(
 
 // OperatorUpdateAPIToken changes the fields of any token that p gives,
 // its rate limit included, for an operator.
-func (s *Service) OperatorUpdateAPIToken(ctx context.Context, id string, p APITokenProperties) (domain.APIToken, error) {
+func (s *Service) OperatorUpdateAPIToken(
+	ctx context.Context, id string, p APITokenProperties,
+) (domain.APIToken, error) {
 	return s.updateAPIToken(ctx, id, p)
 }
 
@@ -322,7 +324,9 @@ func (s *Service) OperatorAPIToken(ctx context.Context, id string) (domain.APITo
 }
 
 // OperatorAPITokens returns a page of any organization's tokens.
-func (s *Service) OperatorAPITokens(ctx context.Context, orgID string, page domain.Page) ([]domain.APIToken, int, error) {
+func (s *Service) OperatorAPITokens(
+	ctx context.Context, orgID string, page domain.Page,
+) ([]domain.APIToken, int, error) {
 	return s.store.APITokenList(ctx, orgID, page)
 }
 

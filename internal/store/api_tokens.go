@@ -130,10 +130,11 @@ func (s *Store) APITokenUpdate(ctx context.Context, id string, p APITokenUpdateP
 // hash. The old secret stops working when the change commits.
 func (s *Store) APITokenReplaceSecret(ctx context.Context, id, lookup string, hash []byte) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := recordChange(ctx, s, tx, domain.ActionRegenerateSecret, apiTokenKind, id, func(domain.APIToken) error {
+		replace := func(domain.APIToken) error {
 			return execFound(ctx, tx, `UPDATE api_tokens SET secret_lookup = $2, secret_hash = $3 WHERE id = $1`,
 				id, lookup, hash)
-		})
+		}
+		_, err := recordChange(ctx, s, tx, domain.ActionRegenerateSecret, apiTokenKind, id, replace)
 		return err
 	})
 	return translate(err, "replace secret of API token "+id)

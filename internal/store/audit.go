@@ -74,7 +74,9 @@ func updateRecorded[T any](
 
 // recordCreate runs insert, reads the new object id back and records its
 // creation.
-func recordCreate[T any](ctx context.Context, s *Store, tx *sql.Tx, k kind[T], id string, insert func() error) (T, error) {
+func recordCreate[T any](
+	ctx context.Context, s *Store, tx *sql.Tx, k kind[T], id string, insert func() error,
+) (T, error) {
 	var zero T
 	if err := insert(); err != nil {
 		return zero, err

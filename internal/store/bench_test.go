@@ -97,8 +97,11 @@ func BenchmarkPoolCreate(b *testing.B) {
 				for b.Loop() {
 					b.StopTimer()
 					n++
-					network, err := bb.store.NetworkCreate(ctx, domain.Network{Name: "bench", Permalink: fmt.Sprint("bench-", n),
-						DataCenter: bb.network.DataCenter})
+					network, err := bb.store.NetworkCreate(
+						ctx,
+						domain.Network{Name: "bench", Permalink: fmt.Sprint("bench-", n),
+							DataCenter: bb.network.DataCenter},
+					)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -7,7 +7,9 @@ import (
 	"github.com/ipd/ipd/internal/domain"
 )
 
-var operatorTokenKind = kind[domain.OperatorToken]{name: "operator_token", table: "operator_tokens", get: operatorTokenGet}
+var operatorTokenKind = kind[domain.OperatorToken]{
+	name: "operator_token", table: "operator_tokens", get: operatorTokenGet,
+}
 
 // OperatorTokenCreate stores a new operator token with its secret's lookup
 // key and hash; the secret itself is never stored.

@@ -70,16 +70,14 @@ func (s *Store) PoolUpdate(ctx context.Context, id string, edit func(*domain.Poo
 	var updated domain.Pool
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var networkID string
-		if err := tx.QueryRowContext(ctx, `SELECT network_id FROM pools WHERE id = $1`, id).Scan(&networkID); err != nil {
+		err := tx.QueryRowContext(ctx, `SELECT network_id FROM pools WHERE id = $1`, id).Scan(&networkID)
+		if err != nil {
 			return err
 		}
 		if err := s.lockNetworkPools(ctx, tx, networkID); err != nil {
 			return err
 		}
-		if _, err := s.poolLock(ctx, tx, id); err != nil {
-			return err
-		}
-		var err error
+		// recordUpdate's row lock is also the pool's: allocations wait on it.
 		updated, err = recordUpdate(ctx, s, tx, poolKind, id, func(before domain.Pool) error {
 			next := before
 			if err := edit(&next); err != nil {
@@ -254,11 +252,8 @@ func poolRebuildFreeSpace(ctx context.Context, tx *sql.Tx, p domain.Pool, held [
 // recorded in the audit log.
 func (s *Store) PoolDelete(ctx context.Context, id string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		// Under the pool's lock no allocation can add an address between
-		// the check and the delete.
-		if _, err := s.poolLock(ctx, tx, id); err != nil {
-			return err
-		}
+		// recordDelete's row lock is also the pool's, so no allocation can
+		// add an address between the check and the delete.
 		_, err := recordDelete(ctx, s, tx, poolKind, id, func(before domain.Pool) error {
 			if err := poolRefuseIfHolds(ctx, tx, before); err != nil {
 				return err

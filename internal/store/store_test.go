@@ -156,8 +156,12 @@ func TestAddressCreateLowest(t *testing.T) {
 				reserved: []string{"10.0.0.5"}}, ipam.IPv4, []string{"10.0.0.1", "10.0.0.2", "10.0.0.4", "10.0.0.6"}},
 			{"v4 /31", poolSpec{prefix: "10.0.0.4/31"}, ipam.IPv4, []string{"10.0.0.4", "10.0.0.5"}},
 			{"v4 /32", poolSpec{prefix: "10.0.0.9/32"}, ipam.IPv4, []string{"10.0.0.9"}},
-			{"v4 ranges", poolSpec{prefix: "10.0.0.0/24", gateway: "10.0.0.1", ranges: []string{"10.0.0.250-10.0.0.255"}},
-				ipam.IPv4, []string{"10.0.0.250", "10.0.0.251", "10.0.0.252", "10.0.0.253", "10.0.0.254"}},
+			{
+				"v4 ranges",
+				poolSpec{prefix: "10.0.0.0/24", gateway: "10.0.0.1", ranges: []string{"10.0.0.250-10.0.0.255"}},
+				ipam.IPv4,
+				[]string{"10.0.0.250", "10.0.0.251", "10.0.0.252", "10.0.0.253", "10.0.0.254"},
+			},
 			{"v6 /126", poolSpec{prefix: "2001:db8::/126", gateway: "2001:db8::1"}, ipam.IPv6,
 				[]string{"2001:db8::2", "2001:db8::3"}},
 			{"v6 /127", poolSpec{prefix: "2001:db8::/127"}, ipam.IPv6, []string{"2001:db8::", "2001:db8::1"}},
@@ -298,8 +302,11 @@ func TestAddressCreateRandom(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, engine string) {
 		t.Parallel()
 		b := setup(t, engine)
-		p := b.addPool(t, poolSpec{prefix: "10.0.0.0/26", gateway: "10.0.0.1", reserved: []string{"10.0.0.30-10.0.0.40"},
-			strategy: ipam.Random})
+		p := b.addPool(
+			t,
+			poolSpec{prefix: "10.0.0.0/26", gateway: "10.0.0.1", reserved: []string{"10.0.0.30-10.0.0.40"},
+				strategy: ipam.Random},
+		)
 
 		capacity := int(p.Capacity().Big().Int64())
 		got := b.take(t, ipam.IPv4, capacity)

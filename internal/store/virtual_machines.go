@@ -8,8 +8,10 @@ import (
 )
 
 var (
-	virtualMachineKind = kind[domain.VirtualMachine]{name: "virtual_machine", table: "virtual_machines", get: virtualMachineGet}
-	interfaceKind      = kind[domain.Interface]{name: "interface", table: "interfaces", get: interfaceGet}
+	virtualMachineKind = kind[domain.VirtualMachine]{
+		name: "virtual_machine", table: "virtual_machines", get: virtualMachineGet,
+	}
+	interfaceKind = kind[domain.Interface]{name: "interface", table: "interfaces", get: interfaceGet}
 )
 
 // VirtualMachineCreate stores a new virtual machine of the organization
@@ -28,10 +30,11 @@ func (s *Store) VirtualMachineCreate(ctx context.Context, vm domain.VirtualMachi
 func (s *Store) VirtualMachineUpdate(
 	ctx context.Context, id string, edit func(*domain.VirtualMachine) error,
 ) (domain.VirtualMachine, error) {
-	updated, err := updateRecorded(ctx, s, virtualMachineKind, id, edit, func(tx *sql.Tx, vm domain.VirtualMachine) error {
+	save := func(tx *sql.Tx, vm domain.VirtualMachine) error {
 		return execFound(ctx, tx, `UPDATE virtual_machines SET name = $2, hostname = $3 WHERE id = $1`,
 			vm.ID, vm.Name, vm.Hostname)
-	})
+	}
+	updated, err := updateRecorded(ctx, s, virtualMachineKind, id, edit, save)
 	return updated, translate(err, "update virtual machine "+id)
 }
 
@@ -185,7 +188,8 @@ func (s *Store) InterfaceGet(ctx context.Context, id string) (domain.Interface, 
 }
 
 func interfaceGet(ctx context.Context, q queryer, id string) (domain.Interface, error) {
-	return scanInterface(q.QueryRowContext(ctx, `SELECT `+interfaceColumns+` FROM `+interfaceJoin+` WHERE i.id = $1`, id))
+	return scanInterface(q.QueryRowContext(ctx,
+		`SELECT `+interfaceColumns+` FROM `+interfaceJoin+` WHERE i.id = $1`, id))
 }
 
 // InterfaceGetByNetwork returns the interface of the virtual machine vmID
