@@ -51,11 +51,6 @@ func (s *Service) UpdateCountry(ctx context.Context, id string, spec CountrySpec
 	return update(ctx, id, spec, "country", s.applyCountry, s.store.CountryUpdate)
 }
 
-func (s *Service) getCountry(ctx context.Context, id string) (domain.Country, error) {
-	c, err := s.store.CountryGetBy(ctx, "id", id)
-	return c, notFound(err, "country")
-}
-
 // DataCenterSpec is what an operator sets of a data center.
 type DataCenterSpec struct {
 	Name      *string `json:"name"`
@@ -70,7 +65,7 @@ func (s *Service) applyDataCenter(
 	p.text("name", spec.Name, &dc.Name, creating)
 	p.pattern("permalink", spec.Permalink, &dc.Permalink, creating, slug, slugRule)
 	if spec.CountryID != nil || creating {
-		parent(ctx, &p, "country_id", spec.CountryID, &dc.Country, s.getCountry)
+		parent(ctx, &p, "country_id", spec.CountryID, &dc.Country, byID(s.Country))
 	}
 	return p.result()
 }
@@ -86,11 +81,6 @@ func (s *Service) UpdateDataCenter(ctx context.Context, id string, spec DataCent
 	return update(ctx, id, spec, "data_center", s.applyDataCenter, s.store.DataCenterUpdate)
 }
 
-func (s *Service) getDataCenter(ctx context.Context, id string) (domain.DataCenter, error) {
-	dc, err := s.store.DataCenterGetBy(ctx, "id", id)
-	return dc, notFound(err, "data_center")
-}
-
 // NetworkSpec is what an operator sets of a network.
 type NetworkSpec struct {
 	Name         *string `json:"name"`
@@ -103,7 +93,7 @@ func (s *Service) applyNetwork(ctx context.Context, spec NetworkSpec, n *domain.
 	var p problems
 	p.text("name", spec.Name, &n.Name, creating)
 	p.pattern("permalink", spec.Permalink, &n.Permalink, creating, slug, slugRule)
-	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &n.DataCenter, s.getDataCenter)
+	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &n.DataCenter, byID(s.DataCenter))
 	set(spec.Default, &n.Default)
 	return p.result()
 }
@@ -116,11 +106,6 @@ func (s *Service) CreateNetwork(ctx context.Context, spec NetworkSpec) (domain.N
 // UpdateNetwork changes the fields of the network id that spec gives.
 func (s *Service) UpdateNetwork(ctx context.Context, id string, spec NetworkSpec) (domain.Network, error) {
 	return update(ctx, id, spec, "network", s.applyNetwork, s.store.NetworkUpdate)
-}
-
-func (s *Service) getNetwork(ctx context.Context, id string) (domain.Network, error) {
-	n, err := s.store.NetworkGetBy(ctx, "id", id)
-	return n, notFound(err, "network")
 }
 
 // PoolSpec is what an operator sets of a pool. Ranges and Reserved hold
@@ -139,7 +124,7 @@ type PoolSpec struct {
 func (s *Service) applyPool(ctx context.Context, spec PoolSpec, pool *domain.Pool, creating bool) error {
 	var p problems
 	var network domain.Network
-	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &network, s.getNetwork)
+	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &network, byID(s.Network))
 	if creating {
 		pool.NetworkID = network.ID
 	}
@@ -245,7 +230,7 @@ func (s *Service) applyVirtualMachine(
 	if creating {
 		vm.OrganizationID = org.ID
 	}
-	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &vm.DataCenter, s.getDataCenter)
+	createOnly(ctx, &p, creating, "data_center_id", spec.DataCenterID, &vm.DataCenter, byID(s.DataCenter))
 	p.text("name", spec.Name, &vm.Name, creating)
 	p.hostname("hostname", spec.Hostname, &vm.Hostname)
 	if vm.Hostname == "" && (spec.Hostname == nil || *spec.Hostname == "") {
@@ -288,7 +273,7 @@ func (s *Service) applyInterface(ctx context.Context, spec InterfaceSpec, i *dom
 	var p problems
 	createOnly(ctx, &p, creating, "virtual_machine_id", spec.VirtualMachineID, &i.VirtualMachine, s.VirtualMachineByID)
 	i.VirtualMachineID = i.VirtualMachine.ID
-	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &i.Network, s.getNetwork)
+	createOnly(ctx, &p, creating, "network_id", spec.NetworkID, &i.Network, byID(s.Network))
 	if creating && p.ok() && i.Network.DataCenter.ID != i.VirtualMachine.DataCenter.ID {
 		p.add("network %s is in data center %s, not the virtual machine's %s",
 			i.Network.ID, i.Network.DataCenter.Permalink, i.VirtualMachine.DataCenter.Permalink)
@@ -319,6 +304,14 @@ func (s *Service) UpdateInterface(ctx context.Context, id string, spec Interface
 func (s *Service) InterfaceByID(ctx context.Context, id string) (domain.Interface, error) {
 	i, err := s.store.InterfaceGet(ctx, id)
 	return i, notFound(err, "interface")
+}
+
+// byID turns a lookup by key, such as Country, into one by ID, as a
+// spec's parent fields need.
+func byID[T any](get func(context.Context, string, string) (T, error)) func(context.Context, string) (T, error) {
+	return func(ctx context.Context, id string) (T, error) {
+		return get(ctx, "id", id)
+	}
 }
 
 // create builds a new object from spec with apply and stores it with
